@@ -1,0 +1,24 @@
+"""Card readers: resident ID cards through SAM readers, social security cards over PC/SC.
+
+A library with no knowledge of the kiosk app: a reader yields an `Identity`.
+"""
+
+from card_reader.base import (
+    CardReaderError,
+    CardType,
+    Identity,
+    Reader,
+    ReaderState,
+    Sex,
+    mask_id_number,
+)
+
+__all__ = [
+    "CardReaderError",
+    "CardType",
+    "Identity",
+    "Reader",
+    "ReaderState",
+    "Sex",
+    "mask_id_number",
+]
