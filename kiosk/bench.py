@@ -1,0 +1,71 @@
+"""The benchmark harness behind `kiosk bench`: warm up, repeat, report median and p99,
+and a ratio against a baseline measured in the same run where one exists."""
+
+from __future__ import annotations
+
+import statistics
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from kiosk.config import Config
+
+
+@dataclass(frozen=True)
+class Measurement:
+    """One benchmark's result; `ratio` = value / baseline (below 1: faster than the baseline)."""
+
+    name: str
+    value: float
+    unit: str
+    p99: float | None = None
+    baseline: float | None = None
+    note: str = ""
+
+    @property
+    def ratio(self) -> float | None:
+        """value / baseline, if there is a baseline."""
+        if self.baseline in (None, 0):
+            return None
+        return self.value / self.baseline
+
+    def to_json(self) -> dict[str, float | str | None]:
+        """{"value", "unit", "p99", "baseline", "ratio"} as `kiosk bench --json` prints them."""
+        ratio = self.ratio
+        return {
+            "value": round(self.value, 4),
+            "unit": self.unit,
+            "p99": None if self.p99 is None else round(self.p99, 4),
+            "baseline": None if self.baseline is None else round(self.baseline, 4),
+            "ratio": None if ratio is None else round(ratio, 4),
+        }
+
+
+def time_ms(fn: Callable[[], object], *, warmup: int = 3, repeat: int = 30) -> tuple[float, float]:
+    """Median and p99 wall time of fn() in milliseconds, after warm-up calls."""
+    for _ in range(warmup):
+        fn()
+    samples = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        fn()
+        samples.append((time.perf_counter() - start) * 1000)
+    samples.sort()
+    p99 = samples[min(len(samples) - 1, round(0.99 * (len(samples) - 1)))]
+    return statistics.median(samples), p99
+
+
+Benchmark = Callable[[Config], Measurement]
+
+# name -> module:function; each takes the Config and returns a Measurement.
+BENCHMARKS: dict[str, str] = {
+    "render_residence_certificate": "kiosk.benchmarks.documents:render_residence_certificate",
+}
+
+
+def load(name: str) -> Benchmark:
+    """Import one benchmark function by name."""
+    import importlib
+
+    module, func = BENCHMARKS[name].split(":")
+    return getattr(importlib.import_module(module), func)

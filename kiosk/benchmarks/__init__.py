@@ -1,0 +1,1 @@
+"""Benchmarks for `kiosk bench`, one module per area."""

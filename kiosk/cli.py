@@ -1,0 +1,70 @@
+"""`kiosk` command line: one module per command group under kiosk.commands, listed here."""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import logging
+import sys
+from collections.abc import Sequence
+from dataclasses import replace
+from pathlib import Path
+
+from kiosk.config import Config, load_config
+from kiosk.errors import ConfigError, KioskError
+
+# Each module has register(subparsers); its parsers set `handler(args) -> int`.
+COMMAND_MODULES = (
+    "kiosk.commands.run",
+    "kiosk.commands.db",
+    "kiosk.commands.residents",
+    "kiosk.commands.render",
+    "kiosk.commands.bench",
+)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The whole command tree."""
+    parser = argparse.ArgumentParser(
+        prog="kiosk", description="社区自助服务终端 / Community service kiosk"
+    )
+    parser.add_argument("--config", type=Path, help="kiosk.toml (default: embedded defaults)")
+    parser.add_argument("--db", metavar="URL", help="database URL (overrides KIOSK_DATABASE_URL)")
+    parser.add_argument("-v", "--verbose", action="store_true", help="log debug details")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    for name in COMMAND_MODULES:
+        importlib.import_module(name).register(sub)
+    return parser
+
+
+def config_from_args(args: argparse.Namespace) -> Config:
+    """Load the configuration named by --config, with --db applied last."""
+    config = load_config(getattr(args, "config", None))
+    if getattr(args, "db", None):
+        config = replace(config, database=replace(config.database, url=args.db))
+    return config
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the `kiosk` script: exit 2 on configuration errors, never a traceback."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    logging.basicConfig(
+        level=logging.DEBUG if args.verbose else logging.INFO,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        stream=sys.stderr,
+    )
+    try:
+        return int(args.handler(args) or 0)
+    except ConfigError as exc:
+        print(f"配置错误 / configuration error: {exc.key}: {exc.problem}", file=sys.stderr)
+        return 2
+    except KioskError as exc:
+        print(f"{exc.message_zh} / {exc.detail}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

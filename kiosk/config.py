@@ -1,0 +1,271 @@
+"""kiosk.toml -> frozen dataclasses, validated once at start; KIOSK_<SECTION>_<KEY> overrides."""
+
+from __future__ import annotations
+
+import os
+import sys
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, fields, replace
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlparse
+
+import platformdirs
+
+from kiosk.errors import ConfigError
+
+APP_NAME = "community-kiosk"
+
+
+@dataclass(frozen=True)
+class TerminalConfig:
+    """Who this terminal is and whom it issues for."""
+
+    id: str = "WY-DEMO-01"
+    name: str = "王益区红旗街社区服务站 1号机"
+    community: str = "红旗街社区"
+    community_code: str = "610202001"
+    issuer: str = "铜川市王益区红旗街社区居民委员会"
+    address: str = "王益区红旗街道红旗街社区党群服务中心一楼大厅"
+    locality: str = "wangyi"
+
+
+@dataclass(frozen=True)
+class DatabaseConfig:
+    """Where the records live; SQLite for one terminal, PostgreSQL for a district."""
+
+    url: str = ""
+
+
+@dataclass(frozen=True)
+class ReaderConfig:
+    """Which card reader to use, by URI (sim://, sam:///dev/ttyUSB0, pcsc://)."""
+
+    uri: str = "sim://"
+
+
+@dataclass(frozen=True)
+class PrintersConfig:
+    """Printer URIs for A4 documents and thermal slips."""
+
+    a4: str = ""
+    slip: str = ""
+
+
+@dataclass(frozen=True)
+class UiConfig:
+    """Screen and session behaviour."""
+
+    locale: str = "zh_CN"
+    idle_timeout: int = 90  # seconds without a touch before the session ends
+    result_timeout: int = 20  # seconds the "done" screen stays
+    fullscreen: bool = True
+    voice: bool = True
+    font_scale: float = 1.0
+
+
+@dataclass(frozen=True)
+class PathsConfig:
+    """Data, key and catalogue locations."""
+
+    data_dir: str = ""
+    key_dir: str = ""
+    catalog: str = ""
+
+
+@dataclass(frozen=True)
+class StaffConfig:
+    """Maintenance mode access."""
+
+    pin: str = "246810"
+
+
+@dataclass(frozen=True)
+class Config:
+    """The whole validated configuration."""
+
+    terminal: TerminalConfig = TerminalConfig()
+    database: DatabaseConfig = DatabaseConfig()
+    reader: ReaderConfig = ReaderConfig()
+    printers: PrintersConfig = PrintersConfig()
+    ui: UiConfig = UiConfig()
+    paths: PathsConfig = PathsConfig()
+    staff: StaffConfig = StaffConfig()
+
+    @property
+    def data_dir(self) -> Path:
+        """The data directory (created on demand by the caller)."""
+        return Path(self.paths.data_dir)
+
+    @property
+    def key_dir(self) -> Path:
+        """Where the signing keys live."""
+        return Path(self.paths.key_dir)
+
+    @property
+    def catalog_path(self) -> Path:
+        """The catalogue file in use."""
+        return Path(self.paths.catalog)
+
+
+SECTIONS: dict[str, type] = {
+    "terminal": TerminalConfig,
+    "database": DatabaseConfig,
+    "reader": ReaderConfig,
+    "printers": PrintersConfig,
+    "ui": UiConfig,
+    "paths": PathsConfig,
+    "staff": StaffConfig,
+}
+
+READER_SCHEMES = ("sim", "sam", "pcsc")
+PRINTER_SCHEMES = ("file", "cups", "escpos")
+DATABASE_SCHEMES = ("sqlite", "postgresql", "postgresql+psycopg")
+
+
+def bundled_catalog() -> Path:
+    """catalog.yaml beside the packages (source checkout) or in the install's share dir."""
+    here = Path(__file__).resolve().parent.parent / "catalog.yaml"
+    if here.exists():
+        return here
+    return Path(sys.prefix) / "share" / APP_NAME / "catalog.yaml"
+
+
+def default_data_dir() -> Path:
+    """The user data dir (platformdirs), e.g. ~/.local/share/community-kiosk."""
+    return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
+
+
+def load_config(path: Path | None = None, env: Mapping[str, str] | None = None) -> Config:
+    """Read kiosk.toml (optional), apply KIOSK_* overrides, fill defaults, validate. Raises ConfigError."""
+    env = os.environ if env is None else env
+    raw: dict[str, Any] = {}
+    if path is not None:
+        try:
+            raw = tomllib.loads(Path(path).read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            raise ConfigError(str(path), "file not found / 配置文件不存在") from None
+        except tomllib.TOMLDecodeError as exc:
+            raise ConfigError(str(path), f"not valid TOML ({exc})") from None
+        except (OSError, UnicodeDecodeError) as exc:
+            raise ConfigError(str(path), f"cannot be read ({exc})") from None
+    for section in raw:
+        if section not in SECTIONS:
+            raise ConfigError(section, f"unknown section (known: {', '.join(SECTIONS)})")
+        if not isinstance(raw[section], dict):
+            raise ConfigError(section, "must be a table")
+    built: dict[str, Any] = {}
+    for section, cls in SECTIONS.items():
+        given = dict(raw.get(section, {}))
+        known = {f.name: f for f in fields(cls)}
+        for key in given:
+            if key not in known:
+                raise ConfigError(f"{section}.{key}", "unknown key")
+        for name, f in known.items():
+            env_key = f"KIOSK_{section}_{name}".upper()
+            if env_key in env:
+                given[name] = _from_env(f"{section}.{name}", env[env_key], f.default)
+            elif section == "database" and name == "url" and "KIOSK_DATABASE_URL" in env:
+                given[name] = env["KIOSK_DATABASE_URL"]
+        values = {}
+        for name, value in given.items():
+            default = known[name].default
+            values[name] = _check_type(f"{section}.{name}", value, default)
+        built[section] = cls(**values)
+    config = Config(**built)
+    return _validate(_fill_defaults(config))
+
+
+def _from_env(key: str, text: str, default: Any) -> Any:
+    if isinstance(default, bool):
+        if text.lower() in ("1", "true", "yes", "on"):
+            return True
+        if text.lower() in ("0", "false", "no", "off"):
+            return False
+        raise ConfigError(key, f"expected true or false, got {text!r}")
+    if isinstance(default, int):
+        try:
+            return int(text)
+        except ValueError:
+            raise ConfigError(key, f"expected a whole number, got {text!r}") from None
+    if isinstance(default, float):
+        try:
+            return float(text)
+        except ValueError:
+            raise ConfigError(key, f"expected a number, got {text!r}") from None
+    return text
+
+
+def _check_type(key: str, value: Any, default: Any) -> Any:
+    if isinstance(default, bool):
+        if not isinstance(value, bool):
+            raise ConfigError(key, f"expected true or false, got {value!r}")
+    elif isinstance(default, int):
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise ConfigError(key, f"expected a whole number, got {value!r}")
+    elif isinstance(default, float):
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise ConfigError(key, f"expected a number, got {value!r}")
+        value = float(value)
+    elif isinstance(default, str) and not isinstance(value, str):
+        raise ConfigError(key, f"expected text, got {value!r}")
+    return value
+
+
+def _fill_defaults(config: Config) -> Config:
+    data_dir = Path(config.paths.data_dir or default_data_dir()).expanduser()
+    paths = replace(
+        config.paths,
+        data_dir=str(data_dir),
+        key_dir=str(Path(config.paths.key_dir or data_dir / "keys").expanduser()),
+        catalog=str(
+            Path(config.paths.catalog).expanduser() if config.paths.catalog else bundled_catalog()
+        ),
+    )
+    database = config.database
+    if not database.url:
+        database = replace(database, url=f"sqlite:///{data_dir / 'kiosk.sqlite3'}")
+    printed = (data_dir / "printed").as_uri()
+    printers = replace(
+        config.printers, a4=config.printers.a4 or printed, slip=config.printers.slip or printed
+    )
+    return replace(config, paths=paths, database=database, printers=printers)
+
+
+def _validate(config: Config) -> Config:
+    t = config.terminal
+    for key in ("id", "name", "community", "issuer"):
+        if not getattr(t, key).strip():
+            raise ConfigError(f"terminal.{key}", "must not be empty")
+    if not (t.community_code.isalnum() and 1 <= len(t.community_code) <= 16):
+        raise ConfigError("terminal.community_code", "1 to 16 letters or digits")
+    if not all(c.isalnum() or c in "-_" for c in t.id) or len(t.id) > 32:
+        raise ConfigError("terminal.id", "letters, digits, - and _ only, at most 32")
+    _check_uri("reader.uri", config.reader.uri, READER_SCHEMES)
+    _check_uri("printers.a4", config.printers.a4, PRINTER_SCHEMES)
+    _check_uri("printers.slip", config.printers.slip, PRINTER_SCHEMES)
+    scheme = config.database.url.split(":", 1)[0]
+    if scheme not in DATABASE_SCHEMES:
+        raise ConfigError("database.url", f"scheme {scheme!r} not supported (sqlite, postgresql)")
+    ui = config.ui
+    if not 10 <= ui.idle_timeout <= 3600:
+        raise ConfigError("ui.idle_timeout", "seconds between 10 and 3600")
+    if not 3 <= ui.result_timeout <= 600:
+        raise ConfigError("ui.result_timeout", "seconds between 3 and 600")
+    if not 0.75 <= ui.font_scale <= 2.0:
+        raise ConfigError("ui.font_scale", "between 0.75 and 2.0")
+    if ui.locale not in ("zh_CN", "en_US"):
+        raise ConfigError("ui.locale", "zh_CN or en_US")
+    pin = config.staff.pin
+    if not (pin.isdigit() and 4 <= len(pin) <= 12):
+        raise ConfigError("staff.pin", "4 to 12 digits")
+    return config
+
+
+def _check_uri(key: str, uri: str, schemes: tuple[str, ...]) -> None:
+    scheme = urlparse(uri).scheme
+    if scheme not in schemes:
+        raise ConfigError(
+            key, f"{uri!r}: scheme must be one of {', '.join(s + '://' for s in schemes)}"
+        )
