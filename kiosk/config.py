@@ -51,6 +51,7 @@ class PrintersConfig:
 
     a4: str = ""
     slip: str = ""
+    slip_paper: str = "slip80"  # slip80 (576 dots) or slip58 (384 dots)
 
 
 @dataclass(frozen=True)
@@ -245,6 +246,8 @@ def _validate(config: Config) -> Config:
     _check_uri("reader.uri", config.reader.uri, READER_SCHEMES)
     _check_uri("printers.a4", config.printers.a4, PRINTER_SCHEMES)
     _check_uri("printers.slip", config.printers.slip, PRINTER_SCHEMES)
+    if config.printers.slip_paper not in ("slip80", "slip58"):
+        raise ConfigError("printers.slip_paper", "slip80 or slip58")
     scheme = config.database.url.split(":", 1)[0]
     if scheme not in DATABASE_SCHEMES:
         raise ConfigError("database.url", f"scheme {scheme!r} not supported (sqlite, postgresql)")

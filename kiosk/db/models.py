@@ -85,6 +85,8 @@ class Issuance(Base):
     content_hash: Mapped[str | None] = mapped_column(String(64))
     reprints: Mapped[int] = mapped_column(Integer, default=0)
     void_reason: Mapped[str | None] = mapped_column(Text)
+    # The rendered document's values, so a reprint is the same paper even if the register changes.
+    document: Mapped[dict[str, object]] = mapped_column(JSON, default=dict)
 
     jobs: Mapped[list[PrintJobRecord]] = relationship(back_populates="issuance")
 

@@ -219,6 +219,14 @@ class IssuanceRepository:
         """Remember the hash of the rendered content (verification)."""
         self._row(serial).content_hash = digest
 
+    def set_document(self, serial: str, document: dict[str, object]) -> None:
+        """Store the rendered document's values (reprints use them)."""
+        self._row(serial).document = document
+
+    def document(self, serial: str) -> dict[str, object]:
+        """The stored document values of an issuance."""
+        return dict(self._row(serial).document or {})
+
     def set_status(self, serial: str, status: str, *, void_reason: str | None = None) -> None:
         """Move an issuance to a new status."""
         row = self._row(serial)
