@@ -1,0 +1,90 @@
+"""One service: what you get and what to do next, a few questions, and one big print button."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QScrollArea, QVBoxLayout, QWidget
+
+from kiosk.ui.inputs import InputWidget, Stepper, input_widget
+from kiosk.ui.menu import touch_scroll
+
+KIND_TEXT = {"certificate": "证明", "form": "申请表", "slip": "告知单"}
+PAPER_TEXT = {"a4": "A4纸", "slip": "小票"}
+
+
+class ItemScreen(QWidget):
+    """Description, inputs, copies, print."""
+
+    print_requested = Signal(dict, int)
+    back_requested = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.inputs: dict[str, InputWidget] = {}
+        self.copies: Stepper | None = None
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(40, 16, 40, 16)
+        self.title = QLabel()
+        self.title.setObjectName("title")
+        self.title.setWordWrap(True)
+        self.subtitle = QLabel()
+        self.subtitle.setObjectName("subtitle")
+        outer.addWidget(self.title)
+        outer.addWidget(self.subtitle)
+        self.body = QWidget()
+        self.body_box = QVBoxLayout(self.body)
+        self.body_box.setContentsMargins(0, 0, 16, 0)
+        area = touch_scroll(QScrollArea())
+        area.setWidget(self.body)
+        outer.addWidget(area, 1)
+        buttons = QHBoxLayout()
+        self.back_button = QPushButton("返回  Back")
+        self.back_button.setObjectName("quiet")
+        self.back_button.setMinimumWidth(260)
+        self.print_button = QPushButton("打印  Print")
+        self.print_button.setObjectName("primary")
+        self.back_button.clicked.connect(self.back_requested.emit)
+        self.print_button.clicked.connect(self._print)
+        buttons.addWidget(self.back_button)
+        buttons.addWidget(self.print_button, 1)
+        outer.addLayout(buttons)
+
+    def show_item(self, item: Any) -> None:
+        """Lay out one item (None clears)."""
+        while self.body_box.count():
+            child = self.body_box.takeAt(0)
+            if child.widget() is not None:
+                child.widget().deleteLater()
+        self.inputs.clear()
+        self.copies = None
+        if item is None:
+            return
+        self.title.setText(item.name_zh)
+        kind = KIND_TEXT.get(item.kind, "")
+        paper = PAPER_TEXT.get(item.paper, "")
+        review = "　打印后请交窗口工作人员审核" if getattr(item, "staff_review", False) else ""
+        self.subtitle.setText(f"{item.name_en}　·　打印{kind}（{paper}）{review}")
+        description = QLabel(item.description.strip())
+        description.setObjectName("description")
+        description.setWordWrap(True)
+        self.body_box.addWidget(description)
+        for spec in item.inputs:
+            widget = input_widget(spec)
+            self.inputs[spec.id] = widget
+            self.body_box.addWidget(widget)
+        if item.max_copies > 1:
+            label = QLabel("打印份数")
+            label.setObjectName("inputLabel")
+            self.copies = Stepper(1, 1, item.max_copies, "份")
+            self.body_box.addWidget(label)
+            self.body_box.addWidget(self.copies)
+        self.body_box.addStretch(1)
+
+    def values(self) -> dict[str, str]:
+        """The answers given so far (unanswered ones left out)."""
+        return {key: v for key, w in self.inputs.items() if (v := w.value()) is not None}
+
+    def _print(self) -> None:
+        self.print_requested.emit(self.values(), self.copies.value() if self.copies else 1)

@@ -1,0 +1,137 @@
+"""The menu: ten categories on the left, that category's services on the right."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QScroller,
+    QVBoxLayout,
+    QWidget,
+)
+
+from kiosk.session import Availability
+
+
+def touch_scroll(area: QScrollArea) -> QScrollArea:
+    """Drag-to-scroll with a finger, as residents expect."""
+    QScroller.grabGesture(area.viewport(), QScroller.ScrollerGestureType.LeftMouseButtonGesture)
+    area.setWidgetResizable(True)
+    area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+    return area
+
+
+class MenuScreen(QWidget):
+    """Pick a category, then a service; unavailable services say why in plain words."""
+
+    item_chosen = Signal(str)
+    exit_requested = Signal()
+
+    def __init__(
+        self,
+        catalog: Any,
+        availability: Callable[[Any], Availability],
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.catalog = catalog
+        self.availability = availability
+        self.item_buttons: dict[str, QPushButton] = {}
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(24, 16, 24, 16)
+        top = QHBoxLayout()
+        self.greeting = QLabel()
+        self.greeting.setObjectName("title")
+        self.who = QLabel()
+        self.who.setObjectName("subtitle")
+        names = QVBoxLayout()
+        names.addWidget(self.greeting)
+        names.addWidget(self.who)
+        top.addLayout(names, 1)
+        self.exit_button = QPushButton("退出  Exit")
+        self.exit_button.setObjectName("quiet")
+        self.exit_button.clicked.connect(self.exit_requested.emit)
+        top.addWidget(self.exit_button)
+        outer.addLayout(top)
+
+        body = QHBoxLayout()
+        cats = QWidget()
+        cat_box = QVBoxLayout(cats)
+        cat_box.setContentsMargins(0, 0, 0, 0)
+        cat_box.setSpacing(4)
+        self.category_group = QButtonGroup(self)
+        self.category_ids: list[str] = []
+        for i, category in enumerate(catalog.categories):
+            button = QPushButton(f"  {category.name_zh}")
+            button.setObjectName("category")
+            button.setCheckable(True)
+            self.category_group.addButton(button, i)
+            self.category_ids.append(category.id)
+            cat_box.addWidget(button)
+        cat_box.addStretch(1)
+        self.category_group.idClicked.connect(lambda i: self.show_category(self.category_ids[i]))
+        cat_area = touch_scroll(QScrollArea())
+        cat_area.setWidget(cats)
+        cat_area.setFixedWidth(300)
+        body.addWidget(cat_area)
+
+        self.items_host = QWidget()
+        self.items_grid = QGridLayout(self.items_host)
+        self.items_grid.setSpacing(16)
+        self.items_area = touch_scroll(QScrollArea())
+        self.items_area.setWidget(self.items_host)
+        right = QVBoxLayout()
+        self.category_title = QLabel()
+        self.category_title.setObjectName("title")
+        right.addWidget(self.category_title)
+        right.addWidget(self.items_area, 1)
+        body.addLayout(right, 1)
+        outer.addLayout(body, 1)
+        self.current_category = self.category_ids[0] if self.category_ids else ""
+
+    def show_resident(self, resident: Any) -> None:
+        """Greet the resident (masked number only) and open the first category."""
+        if resident is None:
+            self.greeting.clear()
+            self.who.clear()
+            return
+        self.greeting.setText(f"{resident.name}，您好！请选择要办理的事项")
+        self.who.setText(f"身份证 {resident.masked_id}　{resident.community}")
+        self.show_category(self.category_ids[0])
+
+    def show_category(self, category_id: str) -> None:
+        """List one category's services, each with its availability."""
+        self.current_category = category_id
+        index = self.category_ids.index(category_id)
+        self.category_group.button(index).setChecked(True)
+        category = self.catalog.categories[index]
+        self.category_title.setText(f"{category.name_zh}　{category.name_en}")
+        self.refresh()
+
+    def refresh(self) -> None:
+        """Rebuild the service buttons (availability changes with printers)."""
+        while self.items_grid.count():
+            widget = self.items_grid.takeAt(0).widget()
+            if widget is not None:
+                widget.deleteLater()
+        self.item_buttons.clear()
+        for i, item in enumerate(self.catalog.in_category(self.current_category)):
+            verdict = self.availability(item)
+            text = item.name_zh if verdict.ok else f"{item.name_zh}\n（不能办理：{verdict.reason}）"
+            button = QPushButton(text)
+            button.setObjectName("item" if verdict.ok else "itemUnavailable")
+            button.setProperty("available", verdict.ok)
+            button.setToolTip(item.name_en)
+            button.clicked.connect(lambda _c=False, item_id=item.id: self.item_chosen.emit(item_id))
+            self.items_grid.addWidget(button, i // 2, i % 2)
+            self.item_buttons[item.id] = button
+        self.items_grid.setRowStretch(self.items_grid.rowCount(), 1)
+        self.items_area.verticalScrollBar().setValue(0)
