@@ -34,7 +34,28 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     for name in COMMAND_MODULES:
         importlib.import_module(name).register(sub)
+    for child in _subparsers(parser):
+        _add_globals(child)
     return parser
+
+
+def _subparsers(parser: argparse.ArgumentParser) -> list[argparse.ArgumentParser]:
+    """Every parser below `parser`, so global options work after the command too."""
+    found = []
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for child in dict.fromkeys(action.choices.values()):
+                found.append(child)
+                found.extend(_subparsers(child))
+    return found
+
+
+def _add_globals(parser: argparse.ArgumentParser) -> None:
+    options = {s for a in parser._actions for s in a.option_strings}
+    if "--db" not in options:
+        parser.add_argument("--db", metavar="URL", default=argparse.SUPPRESS, help="database URL")
+    if "--config" not in options:
+        parser.add_argument("--config", type=Path, default=argparse.SUPPRESS, help="kiosk.toml")
 
 
 def config_from_args(args: argparse.Namespace) -> Config:
@@ -50,7 +71,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     logging.basicConfig(
-        level=logging.DEBUG if args.verbose else logging.INFO,
+        level=logging.DEBUG if args.verbose else logging.WARNING,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
         stream=sys.stderr,
     )

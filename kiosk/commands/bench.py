@@ -1,0 +1,46 @@
+"""`kiosk bench [--json] [NAME ...]`: run the benchmarks and report medians, p99 and ratios."""
+
+from __future__ import annotations
+
+import argparse
+import json
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    """Add `bench`."""
+    p = sub.add_parser("bench", help="measure speed (median, p99, ratio to a baseline)")
+    p.add_argument("names", nargs="*", metavar="NAME", help="benchmarks to run (default: all)")
+    p.add_argument("--json", action="store_true", help="print JSON")
+    p.add_argument("--list", action="store_true", help="list the benchmarks")
+    p.set_defaults(handler=_bench)
+
+
+def _bench(args: argparse.Namespace) -> int:
+    from kiosk.bench import BENCHMARKS, load
+    from kiosk.cli import config_from_args
+
+    if args.list:
+        for name in BENCHMARKS:
+            print(name)
+        return 0
+    unknown = [n for n in args.names if n not in BENCHMARKS]
+    if unknown:
+        print(f"unknown benchmark(s): {', '.join(unknown)}; known: {', '.join(BENCHMARKS)}")
+        return 1
+    config = config_from_args(args)
+    results = {}
+    for name in args.names or list(BENCHMARKS):
+        m = load(name)(config)
+        results[name] = m.to_json()
+        if not args.json:
+            line = f"{name:32s} {m.value:10.2f} {m.unit}"
+            if m.p99 is not None:
+                line += f"   p99 {m.p99:.2f}"
+            if m.baseline is not None:
+                line += f"   baseline {m.baseline:.2f}   ratio {m.ratio:.3f}"
+            if m.note:
+                line += f"   ({m.note})"
+            print(line, flush=True)
+    if args.json:
+        print(json.dumps(results, ensure_ascii=False, indent=2))
+    return 0

@@ -1,0 +1,167 @@
+"""`kiosk demo`: the kiosk on embedded defaults with demo residents and a simulated card reader.
+
+With a display it opens the window; without one it plays a scripted session offscreen and
+prints where the PDF and the screenshots are, so even a headless server shows the product working.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from kiosk.app import Core
+from kiosk.db.repositories import IssuanceRepository, ResidentRepository
+from kiosk.demo_cards import DemoCard, expired_card, identity_of, stranger_card
+from kiosk.demo_data import FEATURED, seed_demo
+from kiosk.residents import ResidentRecord
+
+log = logging.getLogger(__name__)
+
+SCRIPT_ITEM = "residence_certificate"
+
+
+def has_display() -> bool:
+    """True when a window can be shown (X11 or Wayland)."""
+    return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
+
+
+def seed(core: Core) -> int:
+    """Seed the demo register on first run; returns how many residents were added."""
+    with core.sessions.begin() as session:
+        return seed_demo(ResidentRepository(session), datetime.now())
+
+
+def featured_residents(core: Core) -> list[ResidentRecord]:
+    """The demo's well-known residents (first in the register)."""
+    with core.sessions() as session:
+        return ResidentRepository(session).sample(len(FEATURED))
+
+
+class CardHand:
+    """Puts demo cards on whatever reader the demo runs: the simulator or an emulator."""
+
+    def __init__(
+        self,
+        place: Callable[[Any], None],
+        unreadable: Callable[[], None],
+        remove: Callable[[], None],
+    ) -> None:
+        self.place = place
+        self.unreadable = unreadable
+        self.remove = remove
+
+    def cards(self, residents: list[ResidentRecord], today: date) -> list[DemoCard]:
+        """Demo panel buttons: each featured resident, then the problem cards."""
+        cards = [
+            DemoCard(
+                f"{r.name}（{r.age_on(today)}岁）", lambda r=r: self.place(identity_of(r, today))
+            )
+            for r in residents
+        ]
+        if residents:
+            cards.append(
+                DemoCard(
+                    "过期身份证 Expired card", lambda: self.place(expired_card(residents[0], today))
+                )
+            )
+        cards.append(
+            DemoCard("未登记的人 Unknown person", lambda: self.place(stranger_card(today)))
+        )
+        cards.append(DemoCard("无法读取的卡 Unreadable", self.unreadable))
+        return cards
+
+
+def sim_hand(reader: Any) -> CardHand:
+    """A hand for the simulated reader."""
+    return CardHand(reader.place, reader.place_unreadable, reader.remove)
+
+
+@dataclass
+class ScriptResult:
+    """What the headless demo produced."""
+
+    pdf: Path | None = None
+    serial: str = ""
+    screenshots: list[Path] = field(default_factory=list)
+
+
+def wait_until(predicate: Callable[[], bool], timeout: float = 20.0) -> bool:
+    """Run the Qt event loop until predicate() or timeout."""
+    from PySide6.QtWidgets import QApplication
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        QApplication.processEvents()
+        if predicate():
+            return True
+        time.sleep(0.01)
+    QApplication.processEvents()
+    return predicate()
+
+
+def play_script(
+    running: Any, hand: CardHand, resident: ResidentRecord, out_dir: Path
+) -> ScriptResult:
+    """A resident's card -> residence certificate -> file printer, with a screenshot per screen."""
+    from kiosk.session import Step
+
+    out_dir.mkdir(parents=True, exist_ok=True)
+    session, window = running.session, running.window
+    result = ScriptResult()
+
+    def shot(name: str) -> None:
+        wait_until(lambda: False, 0.3)  # let layouts settle
+        path = out_dir / f"{len(result.screenshots) + 1:02d}-{name}.png"
+        window.grab().save(str(path))
+        result.screenshots.append(path)
+
+    def reach(step: Step, timeout: float = 30.0) -> None:
+        if not wait_until(lambda: session.step == step, timeout):
+            raise RuntimeError(
+                f"demo stopped at {session.step} waiting for {step}: {session.message[0]}"
+            )
+
+    reach(Step.WAITING)
+    shot("waiting")
+    hand.place(identity_of(resident, date.today()))
+    reach(Step.MENU)
+    shot("menu")
+    item = running.core.catalog.item(SCRIPT_ITEM)
+    window.menu.show_category(item.category)
+    shot("category")
+    session.choose_item(SCRIPT_ITEM)
+    reach(Step.ITEM)
+    purpose = window.item.inputs.get("purpose")
+    if purpose is not None and hasattr(purpose, "choose"):
+        with contextlib.suppress(ValueError):
+            purpose.choose("子女入学")
+    shot("item")
+    window.item.print_button.click()
+    wait_until(lambda: session.step in (Step.PRINTING, Step.DONE, Step.ERROR), 10)
+    if session.step == Step.PRINTING:
+        wait_until(lambda: session.last_issued is not None, 15)
+        shot("printing")
+    wait_until(lambda: session.step in (Step.DONE, Step.ERROR), 60)
+    shot("done" if session.step == Step.DONE else "error")
+    if session.step != Step.DONE:
+        raise RuntimeError(f"demo print failed: {session.message[0]}")
+    issued = session.last_issued
+    result.serial = issued.serial
+    with running.core.sessions() as db:
+        jobs = IssuanceRepository(db).jobs(issued.serial)
+    for job in jobs:
+        if job.device_job_id and Path(job.device_job_id).exists():
+            result.pdf = Path(job.device_job_id)
+    if result.pdf is None:
+        result.pdf = out_dir / f"{issued.serial}.pdf"
+        result.pdf.write_bytes(issued.pdf)
+    hand.remove()
+    reach(Step.WAITING)
+    return result
