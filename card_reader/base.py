@@ -205,6 +205,21 @@ class ProtocolError(CardReaderError):
     """A malformed, corrupted or unexpected frame from the device."""
 
 
+class ReaderFaultError(CardReaderError):
+    """The reader reports a fault of its own (security module failed or not authorised)."""
+
+    message_zh = "读卡器故障，请联系工作人员"
+    message_en = "The card reader reports a fault. Please ask staff."
+
+
+class ReaderConfigError(CardReaderError):
+    """The reader URI names no known driver or has bad parameters."""
+
+    message_zh = "读卡器配置错误，请联系工作人员"
+    message_en = "The card reader is not configured correctly. Please ask staff."
+    state = ReaderState.NO_READER
+
+
 class ReaderTimeoutError(CardReaderError):
     """The device did not answer within its deadline."""
 

@@ -1,0 +1,1 @@
+"""Card profiles as JSON data files (see card_reader.profile)."""
