@@ -25,8 +25,9 @@ demo: apt-runtime venv
 	$(VENV)/bin/kiosk demo
 
 test: apt-runtime apt-test venv
-	QT_QPA_PLATFORM=offscreen $(VENV)/bin/ruff check .
-	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q
+	@bash tools/postgres-ensure.sh
+	$(VENV)/bin/ruff check .
+	QT_QPA_PLATFORM=offscreen PGPASSWORD=postgres $(PY) -m pytest -q
 
 bench: apt-runtime apt-test venv
 	$(VENV)/bin/kiosk bench
