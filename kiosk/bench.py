@@ -59,7 +59,7 @@ Benchmark = Callable[[Config], Measurement]
 
 # name -> module:function; each takes the Config and returns a Measurement.
 BENCHMARKS: dict[str, str] = {
-    "render_residence_certificate": "kiosk.benchmarks.documents:render_residence_certificate",
+    "render_residence_certificate": "kiosk.benchmarks.issuing:render_residence_certificate",
 }
 
 
