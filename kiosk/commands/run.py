@@ -27,6 +27,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     d.add_argument("--headless", action="store_true", help="play the scripted session offscreen")
     d.add_argument(
+        "--script", action="store_true", help="play the scripted session in the window, then exit"
+    )
+    d.add_argument(
         "--out", type=Path, help="where the headless demo puts screenshots (default: data dir)"
     )
     d.set_defaults(handler=_demo)
@@ -38,7 +41,9 @@ def log_to_files(data_dir: Path) -> None:
 
     folder = data_dir / "logs"
     folder.mkdir(parents=True, exist_ok=True)
-    handler = RotatingFileHandler(folder / "kiosk.log", maxBytes=5_000_000, backupCount=5, encoding="utf-8")
+    handler = RotatingFileHandler(
+        folder / "kiosk.log", maxBytes=5_000_000, backupCount=5, encoding="utf-8"
+    )
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     for name in ("kiosk", "card_reader", "printer", "forms"):
         logging.getLogger(name).setLevel(logging.INFO)
@@ -47,7 +52,6 @@ def log_to_files(data_dir: Path) -> None:
 
 def _run(args: argparse.Namespace) -> int:
     from card_reader.registry import open_reader
-
     from kiosk.app import build_core
     from kiosk.cli import config_from_args
     from kiosk.ui.launch import qt_app, start_kiosk
@@ -72,12 +76,12 @@ def _demo(args: argparse.Namespace) -> int:
     from kiosk.demo import has_display
 
     headless = args.headless or not has_display()
+    scripted = headless or args.script
     if headless:
         os.environ["QT_QPA_PLATFORM"] = "offscreen"
         print("没有图形显示（DISPLAY 未设置）：改为在后台演示一次完整办理流程。")
         print("No display (DISPLAY is not set): playing a scripted session offscreen instead.")
     from card_reader.registry import open_reader
-
     from kiosk.app import build_core
     from kiosk.cli import config_from_args
     from kiosk.demo import CardHand, featured_residents, play_script, seed, sim_hand
@@ -118,9 +122,9 @@ def _demo(args: argparse.Namespace) -> int:
             hand.cards(residents, date.today()), DemoCard("取走身份证 Remove card", hand.remove)
         )
     )
-    running = start_kiosk(core, reader, side_panel=panel, voice=not headless and config.ui.voice)
+    running = start_kiosk(core, reader, side_panel=panel, voice=not scripted and config.ui.voice)
     try:
-        if headless:
+        if scripted:
             running.window.resize(1600, 1000)
             running.window.show()
             out = args.out or config.data_dir / "demo-screens"
