@@ -51,6 +51,12 @@ class InputWidget(QWidget):
         label.setObjectName("inputLabel")
         label.setWordWrap(True)
         self.layout_.addWidget(label)
+        hint = getattr(spec, "hint", "")
+        if hint:
+            note = QLabel(hint)
+            note.setObjectName("subtitle")
+            note.setWordWrap(True)
+            self.layout_.addWidget(note)
 
     def value(self) -> str | None:
         """The answer as the catalogue expects it, or None if not answered."""
