@@ -176,6 +176,7 @@ class UnreadableCardError(CardReaderError):
 
     message_zh = "无法读取该证件，请重新放置或联系工作人员"
     message_en = "This card cannot be read. Place it again or ask staff."
+    state = ReaderState.CARD_PRESENT  # the reader is fine; the card is the problem
 
 
 class UnsupportedCardError(CardReaderError):
@@ -183,6 +184,7 @@ class UnsupportedCardError(CardReaderError):
 
     message_zh = "不支持此类证件，请使用身份证"
     message_en = "This kind of card is not supported. Please use your ID card."
+    state = ReaderState.CARD_PRESENT
 
 
 class ExpiredCardError(CardReaderError):

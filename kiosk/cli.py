@@ -20,6 +20,7 @@ COMMAND_MODULES = (
     "kiosk.commands.residents",
     "kiosk.commands.render",
     "kiosk.commands.bench",
+    "kiosk.commands.read_card",
 )
 
 
