@@ -7,9 +7,20 @@ from printer.base import (
     JobState,
     Printer,
     PrinterError,
+    PrinterNotReadyError,
     PrinterState,
     PrinterStatus,
+    PrintFailedError,
     PrintJob,
 )
 
-__all__ = ["JobState", "PrintJob", "Printer", "PrinterError", "PrinterState", "PrinterStatus"]
+__all__ = [
+    "JobState",
+    "PrintFailedError",
+    "PrintJob",
+    "Printer",
+    "PrinterError",
+    "PrinterNotReadyError",
+    "PrinterState",
+    "PrinterStatus",
+]

@@ -1,0 +1,382 @@
+"""ESC/POS thermal slip printers on a serial port: `escpos:///dev/ttyUSB0?baud=19200&dots=576`.
+
+The transport only moves bytes (pyserial); the slip is encoded by `printer.raster` (a pure
+function). Status comes from the real-time `DLE EOT n` queries before, during (after every
+raster band) and after each job; a printer that does not answer within the deadline is OFFLINE.
+At the end of a job `GS r 1` is sent: it is answered in order, once everything before it has been
+printed, so a roll that runs out while the printer works through its buffer is still noticed.
+
+URI parameters: `baud` (default 19200), `dots` (576 = 80 mm, 384 = 58 mm), `timeout` (seconds
+for a status answer, default 1), `flow` (none | rtscts | dsrdtr | xonxoff).
+
+python-escpos is not used on the wire: its `image()` sends every blank row, its status helpers
+read one byte without a deadline and compare whole bytes against masks, and we need a check
+between bands. Its constants and its raster layout are what `printer.raster` reproduces (the
+test suite compares the two byte for byte).
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from dataclasses import dataclass
+from urllib.parse import parse_qs, urlparse
+
+import serial
+
+from printer.base import (
+    JobListener,
+    JobState,
+    PrinterError,
+    PrinterNotReadyError,
+    PrinterState,
+    PrinterStatus,
+    PrintFailedError,
+    PrintJob,
+    fail,
+    notify,
+)
+from printer.raster import DOTS_80MM, Command, RasterError, slip_commands
+
+log = logging.getLogger(__name__)
+
+DLE_EOT = b"\x10\x04"
+GS_R_PAPER = b"\x1dr\x01"  # GS r 1: paper sensor status, processed in order
+FIXED_MASK, FIXED_BITS = 0x93, 0x12  # bits 0, 1, 4, 7 are fixed in every DLE EOT answer
+BAUD_RATES = (2400, 4800, 9600, 19200, 38400, 57600, 115200, 230400)
+FLOW_CONTROLS = ("none", "rtscts", "dsrdtr", "xonxoff")
+PRINT_ALLOWANCE_S = 10.0  # time the mechanism may take to print a slip after the last byte
+
+
+@dataclass(frozen=True)
+class RealTimeStatus:
+    """The four DLE EOT answers (None: not asked or not answered)."""
+
+    printer: int | None  # n = 1
+    offline_cause: int | None = None  # n = 2
+    error_cause: int | None = None  # n = 3
+    paper: int | None = None  # n = 4
+
+
+def decode_status(raw: RealTimeStatus, timeout: float = 0.0) -> PrinterStatus:
+    """Map DLE EOT answers to a PrinterStatus (Epson bit layout; fixed bits are checked)."""
+    if raw.printer is None:
+        return PrinterStatus(
+            PrinterState.OFFLINE,
+            f"no answer to DLE EOT within {timeout:g} s (cable, power or port) / 打印机无应答",
+            ("offline-report", "timed-out"),
+        )
+    answers = [
+        b for b in (raw.printer, raw.offline_cause, raw.error_cause, raw.paper) if b is not None
+    ]
+    if any(b & FIXED_MASK != FIXED_BITS for b in answers):
+        return PrinterStatus(
+            PrinterState.ERROR,
+            "unexpected status bytes " + " ".join(f"{b:02X}" for b in answers) + " / 状态应答异常",
+            ("unexpected-status",),
+        )
+    offline = bool(raw.printer & 0x08)
+    cause = raw.offline_cause or 0
+    paper = raw.paper or 0
+    error = raw.error_cause or 0
+    if cause & 0x04:
+        return PrinterStatus(PrinterState.COVER_OPEN, "cover open / 纸仓盖未关", ("cover-open",))
+    if paper & 0x60 or cause & 0x20:
+        return PrinterStatus(
+            PrinterState.PAPER_OUT, "paper roll empty / 纸卷用完", ("media-empty",)
+        )
+    if cause & 0x40 or error & 0x68:
+        what = []
+        if error & 0x08:
+            what.append("autocutter error / 切刀故障")
+        if error & 0x20:
+            what.append("unrecoverable error / 不可恢复故障")
+        if error & 0x40:
+            what.append("auto-recoverable error (head hot?) / 可自动恢复故障")
+        detail = ", ".join(what) or "error reported / 打印机报错"
+        return PrinterStatus(PrinterState.ERROR, detail, ("other-error",))
+    if offline:
+        return PrinterStatus(
+            PrinterState.OFFLINE, "printer reports offline / 打印机离线", ("offline-report",)
+        )
+    if paper & 0x0C:
+        return PrinterStatus(
+            PrinterState.PAPER_LOW, "paper roll near end / 纸卷将尽", ("media-low",)
+        )
+    return PrinterStatus(PrinterState.READY, "ready / 正常")
+
+
+class EscposPrinter:
+    """A serial ESC/POS printer: status by DLE EOT, slips as GS v 0 raster bands."""
+
+    def __init__(
+        self,
+        port: str,
+        *,
+        baud: int = 19200,
+        dots: int = DOTS_80MM,
+        timeout: float = 1.0,
+        flow: str = "none",
+        uri: str | None = None,
+    ) -> None:
+        if baud not in BAUD_RATES:
+            raise PrinterError(f"baud {baud} not supported ({', '.join(map(str, BAUD_RATES))})")
+        if dots < 8 or dots % 8 or dots > 2048:
+            raise PrinterError(f"dots {dots} must be a multiple of 8 (576 = 80 mm, 384 = 58 mm)")
+        if not 0 < timeout <= 60:
+            raise PrinterError("timeout must be between 0 and 60 seconds")
+        if flow not in FLOW_CONTROLS:
+            raise PrinterError(f"flow must be one of {', '.join(FLOW_CONTROLS)}")
+        self.port = port
+        self.baud = baud
+        self.dots = dots
+        self.timeout = timeout
+        self.flow = flow
+        self.uri = uri or f"escpos://{port}?baud={baud}&dots={dots}"
+        self._lock = threading.Lock()  # one conversation with the device at a time
+        self._synced = False  # GS r answered: the printer has worked through the job
+
+    @classmethod
+    def from_uri(cls, uri: str) -> EscposPrinter:
+        """Build from `escpos:///dev/ttyUSB0?baud=19200&dots=576&timeout=1&flow=none`."""
+        parts = urlparse(uri)
+        if parts.scheme != "escpos" or not parts.path or parts.netloc:
+            raise PrinterError(f"{uri!r}: expected escpos:///dev/PORT?baud=...&dots=...")
+        query = {k: v[-1] for k, v in parse_qs(parts.query).items()}
+        unknown = set(query) - {"baud", "dots", "timeout", "flow"}
+        if unknown:
+            raise PrinterError(f"{uri!r}: unknown parameter(s) {', '.join(sorted(unknown))}")
+        try:
+            return cls(
+                parts.path,
+                baud=int(query.get("baud", 19200)),
+                dots=int(query.get("dots", DOTS_80MM)),
+                timeout=float(query.get("timeout", 1.0)),
+                flow=query.get("flow", "none"),
+                uri=uri,
+            )
+        except ValueError as exc:
+            raise PrinterError(f"{uri!r}: {exc}") from None
+
+    # -- public ---------------------------------------------------------------------------------
+
+    def status(self) -> PrinterStatus:
+        """Ask DLE EOT 1, 2, 4 (and 3 on an error) now; never raises: no answer is OFFLINE."""
+        try:
+            with self._lock, self._open() as port:
+                return self._status(port)
+        except (OSError, serial.SerialException) as exc:
+            return self._unreachable(exc)
+
+    def print(
+        self,
+        document: bytes,
+        copies: int = 1,
+        title: str = "kiosk",
+        on_progress: JobListener | None = None,
+    ) -> PrintJob:
+        """Rasterise the slip PDF and send it `copies` times, checking the printer between bands."""
+        job = PrintJob(self.uri, title, copies)
+        notify(job, JobState.QUEUED, on_progress)
+        if copies < 1:
+            raise fail(
+                job,
+                PrintFailedError,
+                "copies must be at least 1",
+                _error("bad request"),
+                on_progress,
+            )
+        try:
+            commands = slip_commands(document, self.dots)
+        except RasterError as exc:
+            raise fail(
+                job,
+                PrintFailedError,
+                f"document cannot be printed: {exc}",
+                _error(str(exc)),
+                on_progress,
+            ) from None
+        with self._lock:
+            try:
+                port = self._open()
+            except (OSError, serial.SerialException) as exc:
+                status = self._unreachable(exc)
+                raise fail(
+                    job, PrinterNotReadyError, status.staff_message, status, on_progress
+                ) from None
+            with port:
+                return self._print(port, job, commands, copies, on_progress)
+
+    # -- the job --------------------------------------------------------------------------------
+
+    def _print(
+        self,
+        port: serial.Serial,
+        job: PrintJob,
+        commands: list[Command],
+        copies: int,
+        on_progress: JobListener | None,
+    ) -> PrintJob:
+        before = self._status(port)
+        if not before.can_print:
+            raise fail(
+                job, PrinterNotReadyError, f"not ready: {before.staff_message}", before, on_progress
+            )
+        pending = 0  # bytes written since the printer last answered
+        try:
+            for copy in range(copies):
+                for index, command in enumerate(commands):
+                    self._write(port, command.data)
+                    pending += len(command.data)
+                    if copy == 0 and index == 0:
+                        notify(job, JobState.SENT, on_progress)
+                    if command.rows:
+                        problem = self._check(port, pending)
+                        pending = 0
+                        if problem is not None:
+                            raise fail(
+                                job,
+                                PrintFailedError,
+                                f"stopped during printing (copy {copy + 1}): {problem.staff_message}",
+                                problem,
+                                on_progress,
+                            )
+            finished = self._finish(port, pending)
+        except serial.SerialTimeoutException:
+            status = self._status(port)
+            if status.can_print:
+                status = _error("the printer stopped taking data / 打印机不再接收数据")
+            raise fail(
+                job,
+                PrintFailedError,
+                f"write timed out: {status.staff_message}",
+                status,
+                on_progress,
+            ) from None
+        except (OSError, serial.SerialException) as exc:
+            status = self._unreachable(exc)
+            raise fail(
+                job, PrintFailedError, f"lost the port: {exc}", status, on_progress
+            ) from None
+        if not finished.can_print:
+            raise fail(
+                job,
+                PrintFailedError,
+                f"stopped before the end: {finished.staff_message}",
+                finished,
+                on_progress,
+            )
+        job.status = finished
+        if finished.state is PrinterState.PAPER_LOW:
+            log.warning("printer %s: paper roll near end", self.uri)
+        notify(job, JobState.DONE, on_progress)
+        return job
+
+    def _check(self, port: serial.Serial, pending: int) -> PrinterStatus | None:
+        """After a band: DLE EOT 1 only; on offline or silence, the full status (the problem)."""
+        deadline = time.monotonic() + self.timeout + self._wire_seconds(pending)
+        answer = self._query(port, 1, deadline)
+        if answer is not None and answer & FIXED_MASK == FIXED_BITS and not answer & 0x08:
+            return None
+        status = (
+            self._status(port)
+            if answer is not None
+            else decode_status(RealTimeStatus(None), self.timeout)
+        )
+        return None if status.can_print else status
+
+    def _finish(self, port: serial.Serial, pending: int) -> PrinterStatus:
+        """Wait for GS r 1 (answered once all data is printed), then read the full status."""
+        self._synced = False
+        self._write(port, GS_R_PAPER)
+        deadline = time.monotonic() + self.timeout + self._wire_seconds(pending) + PRINT_ALLOWANCE_S
+        while not self._synced and time.monotonic() < deadline:
+            port.timeout = min(0.2, max(0.0, deadline - time.monotonic()))
+            answer = port.read(1)
+            if answer and answer[0] & 0x90 == 0:
+                self._synced = True
+                break
+            # No answer yet: a printer that stopped (paper out) never gets to GS r; ask in real time.
+            printer = self._query(port, 1, time.monotonic() + self.timeout)
+            if printer is None or printer & 0x08:
+                return self._status(port)
+        status = self._status(port)
+        if not self._synced and status.can_print:
+            log.warning(
+                "printer %s did not confirm the end of the job (no GS r support?)", self.uri
+            )
+        return status
+
+    # -- the wire -------------------------------------------------------------------------------
+
+    def _open(self) -> serial.Serial:
+        return serial.Serial(
+            self.port,
+            self.baud,
+            timeout=self.timeout,
+            write_timeout=self.timeout,
+            rtscts=self.flow == "rtscts",
+            dsrdtr=self.flow == "dsrdtr",
+            xonxoff=self.flow == "xonxoff",
+            exclusive=True,
+        )
+
+    def _write(self, port: serial.Serial, data: bytes) -> None:
+        port.write_timeout = self.timeout + 1.5 * self._wire_seconds(len(data))
+        port.write(data)
+
+    def _wire_seconds(self, n_bytes: int) -> float:
+        return n_bytes * 10 / self.baud  # 8N1: ten bits a byte
+
+    def _query(self, port: serial.Serial, n: int, deadline: float) -> int | None:
+        """Send DLE EOT n and read its answer before the deadline; None if the printer is silent.
+
+        Bytes left over from earlier, late answers are skipped; a GS r answer (bit 4 off, where
+        every DLE EOT answer has it on) is noted as the end-of-job confirmation.
+        """
+        try:
+            self._note_sync(port.read(port.in_waiting))
+            self._write(port, DLE_EOT + bytes((n,)))
+            while True:
+                port.timeout = max(0.0, deadline - time.monotonic())
+                answer = port.read(1)
+                if not answer:
+                    return None
+                if answer[0] & 0x90 == 0x10:
+                    return answer[0]
+                self._note_sync(answer)
+        except serial.SerialTimeoutException:
+            return None
+
+    def _note_sync(self, data: bytes) -> None:
+        if any(b & 0x90 == 0 for b in data):
+            self._synced = True
+
+    def _status(self, port: serial.Serial) -> PrinterStatus:
+        """DLE EOT 1, 2, 4 (and 3 when an error is flagged), all within one deadline."""
+        deadline = time.monotonic() + self.timeout
+        printer = self._query(port, 1, deadline)
+        if printer is None:
+            return decode_status(RealTimeStatus(None), self.timeout)
+        offline_cause = self._query(port, 2, deadline)
+        paper = self._query(port, 4, deadline)
+        error = (
+            self._query(port, 3, deadline)
+            if offline_cause is not None and offline_cause & 0x40
+            else None
+        )
+        if offline_cause is None or paper is None:
+            return decode_status(RealTimeStatus(None), self.timeout)
+        return decode_status(RealTimeStatus(printer, offline_cause, error, paper), self.timeout)
+
+    def _unreachable(self, exc: Exception) -> PrinterStatus:
+        return PrinterStatus(
+            PrinterState.OFFLINE,
+            f"cannot open {self.port}: {exc} / 串口无法打开",
+            ("offline-report",),
+        )
+
+
+def _error(detail: str) -> PrinterStatus:
+    return PrinterStatus(PrinterState.ERROR, detail, ("other-error",))
