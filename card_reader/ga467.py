@@ -187,7 +187,12 @@ class FrameDecoder:
                 continue
             total = HEADER_LEN + length
             if len(self._buf) < total:
-                return None
+                later = self._valid_frame_after(1)
+                if later < 0:
+                    return None
+                self.noise += later  # a lookalike header claimed bytes of a real frame
+                del self._buf[:later]
+                continue
             frame = bytes(self._buf[:total])
             if xor_checksum(frame[5:-1]) == frame[-1]:
                 del self._buf[:total]
@@ -199,6 +204,22 @@ class FrameDecoder:
                 continue
             del self._buf[:total]
             raise ProtocolError("response checksum mismatch")
+
+    def _valid_frame_after(self, start: int) -> int:
+        """Offset of a later complete frame with a good checksum, or -1."""
+        pos = self._buf.find(PREAMBLE, start)
+        while pos >= 0:
+            if len(self._buf) >= pos + HEADER_LEN:
+                length = struct.unpack_from(">H", self._buf, pos + 5)[0]
+                end = pos + HEADER_LEN + length
+                if (
+                    self._min_len <= length <= self._max_len
+                    and end <= len(self._buf)
+                    and xor_checksum(self._buf[pos + 5 : end - 1]) == self._buf[end - 1]
+                ):
+                    return pos
+            pos = self._buf.find(PREAMBLE, pos + 1)
+        return -1
 
 
 def raise_for_status(response: Response, expected: int, command: Command) -> None:
