@@ -38,7 +38,9 @@ def kind_for_dots(dots: int) -> PageKind:
     return "slip58" if dots <= 384 else "slip80"
 
 
-def test_page(kind: PageKind = "a4", when: datetime | None = None, printer_uri: str = "") -> bytes:
+def render_test_page(
+    kind: PageKind = "a4", when: datetime | None = None, printer_uri: str = ""
+) -> bytes:
     """PDF bytes of a test page of `kind`, stamped with `when` (default now) and the printer URI."""
     when = when or datetime.now()
     if kind == "a4":
