@@ -59,7 +59,9 @@ CARD_BAD = {
     _code(scard.SCARD_W_UNPOWERED_CARD),
     _code(scard.SCARD_W_UNSUPPORTED_CARD),
     _code(scard.SCARD_E_PROTO_MISMATCH),
+    _code(scard.SCARD_E_NOT_TRANSACTED),
 }
+NOT_TRANSACTED = _code(scard.SCARD_E_NOT_TRANSACTED)
 TIMEOUT = _code(scard.SCARD_E_TIMEOUT)
 SLICE_MS = 200  # longest single GetStatusChange wait
 
@@ -242,15 +244,31 @@ class PcscReader:
         if hresult != scard.SCARD_S_SUCCESS:
             raise error_for(hresult, "connect")
         self._set_state(ReaderState.READING)
+        link = {"protocol": protocol}
 
         def raw(apdu: bytes) -> tuple[bytes, int, int]:
-            hr, response = scard.SCardTransmit(card, protocol, list(apdu))
+            hr, response = scard.SCardTransmit(card, link["protocol"], list(apdu))
             if hr != scard.SCARD_S_SUCCESS:
                 raise error_for(hr, f"transmit {apdu[:4].hex()}")
             return split_response(bytes(response))
 
         try:
-            return read_with_profiles(self.profiles, raw)
+            try:
+                return read_with_profiles(self.profiles, raw)
+            except UnreadableCardError as exc:
+                if exc.code != NOT_TRANSACTED:
+                    raise
+                # a card swapped faster than pcscd polls is still unpowered: reset it once
+                log.info("card did not answer (%s); resetting it", exc.detail)
+                hr, link["protocol"] = scard.SCardReconnect(
+                    card,
+                    scard.SCARD_SHARE_SHARED,
+                    scard.SCARD_PROTOCOL_T0 | scard.SCARD_PROTOCOL_T1,
+                    scard.SCARD_RESET_CARD,
+                )
+                if hr != scard.SCARD_S_SUCCESS:
+                    raise error_for(hr, "reset card") from None
+                return read_with_profiles(self.profiles, raw)
         finally:
             scard.SCardDisconnect(card, scard.SCARD_LEAVE_CARD)
 

@@ -10,10 +10,12 @@ from pathlib import Path
 
 import pytest
 
+from card_reader.base import CardReaderError
 from card_reader.emulators.pcscd import PcscDaemon, running_pid
 from card_reader.emulators.sam_emulator import SamEmulator
 from card_reader.emulators.samples import sample
 from card_reader.emulators.vcard import VirtualCard
+from card_reader.pcsc import PcscReader
 
 
 def wait_for(predicate: Callable[[], object], timeout: float = 5.0, step: float = 0.01) -> bool:
@@ -99,6 +101,20 @@ def vcard(pcscd: PcscDaemon) -> Iterator[VirtualCard]:
     card = VirtualCard(sample("social_security"))
     yield card
     card.remove()
+    if pcscd.pid is not None:
+        wait_slot_empty("Virtual PCD 00 00")
+
+
+def wait_slot_empty(reader_name: str, timeout: float = 3.0) -> None:
+    """Wait until pcscd has noticed that the slot's card is gone (it polls every ~400 ms)."""
+    reader = PcscReader(f"pcsc://{reader_name}")
+    try:
+        reader.open()
+        reader.wait_for_removal(timeout)
+    except CardReaderError:
+        pass
+    finally:
+        reader.close()
 
 
 @pytest.fixture
