@@ -62,6 +62,9 @@ BENCHMARKS: dict[str, str] = {
     "render_residence_certificate": "kiosk.benchmarks.issuing:render_residence_certificate",
     "card_to_identity_sam": "kiosk.benchmarks.cards:card_to_identity_sam",
     "card_to_identity_pcsc": "kiosk.benchmarks.cards:card_to_identity_pcsc",
+    "render_a4_certificate": "kiosk.benchmarks.documents:render_a4_certificate",
+    "render_slip80": "kiosk.benchmarks.documents:render_slip80",
+    "preview_raster": "kiosk.benchmarks.documents:preview_raster",
 }
 
 

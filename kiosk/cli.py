@@ -21,6 +21,8 @@ COMMAND_MODULES = (
     "kiosk.commands.render",
     "kiosk.commands.bench",
     "kiosk.commands.read_card",
+    "kiosk.commands.keys",
+    "kiosk.commands.verify",
 )
 
 

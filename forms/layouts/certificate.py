@@ -124,19 +124,32 @@ def _layout_flow(doc: Document, font: str, size: float) -> _Flow:
 
 
 def _fit_flow(doc: Document, font: str) -> _Flow:
+    """The largest body size (in SIZE_STEP steps) whose flow fits; bisection keeps this to a
+    few layout passes."""
     available = FLOW_TOP - FLOW_MIN_BASELINE
-    size = MAX_BODY_SIZE
-    while size >= MIN_BODY_SIZE - 1e-6:
-        flow = _layout_flow(doc, font, size)
+    steps = round((MAX_BODY_SIZE - MIN_BODY_SIZE) / SIZE_STEP)
+    sizes = [MAX_BODY_SIZE - i * SIZE_STEP for i in range(steps + 1)]  # largest first
+    best = _layout_flow(doc, font, sizes[0])
+    if best.height <= available:
+        return best
+    smallest = _layout_flow(doc, font, sizes[-1])
+    if smallest.height > available:
+        chars = len(doc.body) + sum(len(f.value) for f in doc.particulars)
+        raise LayoutOverflowError(
+            f"certificate text ({chars} characters) does not fit at {MIN_BODY_SIZE} pt",
+            zh="证明内容过长，无法在一页内排版，请联系工作人员",
+            en="The certificate text is too long for one page. Please ask staff.",
+        )
+    too_big, fits = 0, len(sizes) - 1  # sizes[too_big] overflows, sizes[fits] fits
+    best = smallest
+    while fits - too_big > 1:
+        mid = (too_big + fits) // 2
+        flow = _layout_flow(doc, font, sizes[mid])
         if flow.height <= available:
-            return flow
-        size -= SIZE_STEP
-    chars = len(doc.body) + sum(len(f.value) for f in doc.particulars)
-    raise LayoutOverflowError(
-        f"certificate text ({chars} characters) does not fit at {MIN_BODY_SIZE} pt",
-        zh="证明内容过长，无法在一页内排版，请联系工作人员",
-        en="The certificate text is too long for one page. Please ask staff.",
-    )
+            fits, best = mid, flow
+        else:
+            too_big = mid
+    return best
 
 
 def _draw_table(canvas: Canvas, flow: _Flow, font: str, top: float) -> float:
