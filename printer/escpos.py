@@ -7,7 +7,9 @@ At the end of a job `GS r 1` is sent: it is answered in order, once everything b
 printed, so a roll that runs out while the printer works through its buffer is still noticed.
 
 URI parameters: `baud` (default 19200), `dots` (576 = 80 mm, 384 = 58 mm), `timeout` (seconds
-for a status answer, default 1), `flow` (none | rtscts | dsrdtr | xonxoff).
+for a status answer, default 1), `flow` (none | rtscts | dsrdtr | xonxoff), `margins` (on | off:
+indent bands with `GS L` instead of sending their blank left part; off for printers that
+ignore GS L).
 
 python-escpos is not used on the wire: its `image()` sends every blank row, its status helpers
 read one byte without a deadline and compare whole bytes against masks, and we need a check
@@ -118,6 +120,7 @@ class EscposPrinter:
         dots: int = DOTS_80MM,
         timeout: float = 1.0,
         flow: str = "none",
+        margins: bool = True,
         uri: str | None = None,
     ) -> None:
         if baud not in BAUD_RATES:
@@ -133,6 +136,7 @@ class EscposPrinter:
         self.dots = dots
         self.timeout = timeout
         self.flow = flow
+        self.margins = margins  # indent bands with GS L (off for printers that ignore it)
         self.uri = uri or f"escpos://{port}?baud={baud}&dots={dots}"
         self._lock = threading.Lock()  # one conversation with the device at a time
         self._synced = False  # GS r answered: the printer has worked through the job
@@ -144,7 +148,7 @@ class EscposPrinter:
         if parts.scheme != "escpos" or not parts.path or parts.netloc:
             raise PrinterError(f"{uri!r}: expected escpos:///dev/PORT?baud=...&dots=...")
         query = {k: v[-1] for k, v in parse_qs(parts.query).items()}
-        unknown = set(query) - {"baud", "dots", "timeout", "flow"}
+        unknown = set(query) - {"baud", "dots", "timeout", "flow", "margins"}
         if unknown:
             raise PrinterError(f"{uri!r}: unknown parameter(s) {', '.join(sorted(unknown))}")
         try:
@@ -154,6 +158,7 @@ class EscposPrinter:
                 dots=int(query.get("dots", DOTS_80MM)),
                 timeout=float(query.get("timeout", 1.0)),
                 flow=query.get("flow", "none"),
+                margins=_switch(query.get("margins", "on")),
                 uri=uri,
             )
         except ValueError as exc:
@@ -188,7 +193,7 @@ class EscposPrinter:
                 on_progress,
             )
         try:
-            commands = slip_commands(document, self.dots)
+            commands = slip_commands(document, self.dots, margins=self.margins)
         except RasterError as exc:
             raise fail(
                 job,
@@ -376,6 +381,14 @@ class EscposPrinter:
             f"cannot open {self.port}: {exc} / 串口无法打开",
             ("offline-report",),
         )
+
+
+def _switch(text: str) -> bool:
+    if text.lower() in ("on", "1", "true", "yes"):
+        return True
+    if text.lower() in ("off", "0", "false", "no"):
+        return False
+    raise ValueError(f"expected on or off, got {text!r}")
 
 
 def _error(detail: str) -> PrinterStatus:

@@ -4,10 +4,11 @@ The wire, not the CPU, decides how long a resident waits for a slip on a serial 
 so the encoder sends only rows that carry ink: the page is rendered at the printer's dot width
 (pypdfium2), thresholded to 1 bit (no grey dithering: Chinese strokes stay solid at 203 dpi),
 cropped to its content, and cut into `GS v 0` bands; runs of blank rows become one paper feed
-(`ESC J n`) instead of rows of zeros, and each band is only as wide as its rightmost ink.
+(`ESC J n`) instead of rows of zeros, and each band spans only its leftmost to rightmost ink byte
+(placed with a `GS L` left margin; `margins=False` sends bands from the left edge instead).
 
-Assumes the printer's vertical motion unit is one dot (the default on 203 dpi printers), so
-`ESC J n` feeds exactly n raster rows.
+Assumes the printer's motion units are one dot (the default on 203 dpi printers), so `ESC J n`
+feeds exactly n raster rows and `GS L n` indents n dots.
 """
 
 from __future__ import annotations
@@ -58,12 +59,13 @@ def encode_slip(
     band_rows: int = DEFAULT_BAND_ROWS,
     min_gap: int = DEFAULT_MIN_GAP,
     threshold: int = DEFAULT_THRESHOLD,
+    margins: bool = True,
 ) -> bytes:
     """The bytes to send for one slip: init, cropped ink bands with blank runs as feeds, feed, cut."""
-    return b"".join(
-        c.data
-        for c in slip_commands(pdf, dots, band_rows=band_rows, min_gap=min_gap, threshold=threshold)
+    commands = slip_commands(
+        pdf, dots, band_rows=band_rows, min_gap=min_gap, threshold=threshold, margins=margins
     )
+    return b"".join(c.data for c in commands)
 
 
 def slip_commands(
@@ -73,36 +75,50 @@ def slip_commands(
     band_rows: int = DEFAULT_BAND_ROWS,
     min_gap: int = DEFAULT_MIN_GAP,
     threshold: int = DEFAULT_THRESHOLD,
+    margins: bool = True,
 ) -> list[Command]:
     """encode_slip() as separate commands, so a transport can check the printer between bands."""
     _check_dots(dots)
     if band_rows < 1 or min_gap < 1:
         raise RasterError("band_rows and min_gap must be at least 1")
     ink = _render_ink(pdf, dots, threshold)
-    rows = _rows(ink)
-    return encode_rows(rows, dots // 8, band_rows=band_rows, min_gap=min_gap)
+    return encode_rows(_rows(ink), dots // 8, band_rows=band_rows, min_gap=min_gap, margins=margins)
 
 
 def encode_image(
-    image: Image.Image, *, band_rows: int = DEFAULT_BAND_ROWS, min_gap: int = DEFAULT_MIN_GAP
+    image: Image.Image,
+    *,
+    band_rows: int = DEFAULT_BAND_ROWS,
+    min_gap: int = DEFAULT_MIN_GAP,
+    margins: bool = True,
 ) -> bytes:
     """Encode an already rasterised image (mode "1", 0 = ink, width a multiple of 8) like encode_slip()."""
     if image.mode != "1" or image.width % 8:
         raise RasterError("need a mode '1' image whose width is a multiple of 8")
     ink = image.point(lambda v: 0 if v else 255, "1")
-    return b"".join(
-        c.data
-        for c in encode_rows(_rows(ink), image.width // 8, band_rows=band_rows, min_gap=min_gap)
+    commands = encode_rows(
+        _rows(ink), image.width // 8, band_rows=band_rows, min_gap=min_gap, margins=margins
     )
+    return b"".join(c.data for c in commands)
 
 
 def encode_rows(
-    rows: Sequence[bytes], width_bytes: int, *, band_rows: int, min_gap: int
+    rows: Sequence[bytes],
+    width_bytes: int,
+    *,
+    band_rows: int = DEFAULT_BAND_ROWS,
+    min_gap: int = DEFAULT_MIN_GAP,
+    margins: bool = True,
 ) -> list[Command]:
-    """Packed ink rows (1 = ink, MSB first) -> init, bands and feeds for the content only, feed, cut."""
+    """Packed ink rows (1 = ink, MSB first) -> init, bands and feeds for the content only, feed, cut.
+
+    With `margins`, each band starts at its leftmost ink byte, placed by a left margin (`GS L`,
+    in dots: the horizontal motion unit of 203 dpi printers); the margin is reset before the cut.
+    """
     zero = bytes(width_bytes)
     blank = [row == zero for row in rows]
     commands = [Command(INIT)]
+    margin = 0
     inked = [i for i, b in enumerate(blank) if not b]
     if inked:
         first, last = inked[0], inked[-1]
@@ -112,7 +128,13 @@ def encode_rows(
                 continue
             for band_start in range(start, stop, band_rows):
                 band = rows[band_start : min(stop, band_start + band_rows)]
-                commands.append(Command(raster_band(band), rows=len(band)))
+                left = _first_ink_byte(band) if margins else 0
+                if left * 8 != margin:
+                    margin = left * 8
+                    commands.append(Command(left_margin(margin)))
+                commands.append(Command(raster_band(band, left=left), rows=len(band)))
+    if margin:
+        commands.append(Command(left_margin(0)))
     commands.extend(Command(f) for f in feeds(DEFAULT_BOTTOM_MARGIN))
     commands.append(Command(CUT))
     return commands
@@ -130,15 +152,21 @@ def encode_naive(pdf: bytes, dots: int = DOTS_80MM, *, threshold: int = DEFAULT_
     return b"".join(out)
 
 
-def raster_band(rows: Sequence[bytes], *, trim: bool = True) -> bytes:
-    """GS v 0 for `rows` (packed, 1 = ink); with `trim`, only as wide as the rightmost ink byte."""
-    width = max((len(r.rstrip(b"\x00")) for r in rows), default=0) if trim else len(rows[0])
-    width = max(width, 1)
-    height = len(rows)
+def raster_band(rows: Sequence[bytes], *, trim: bool = True, left: int = 0) -> bytes:
+    """GS v 0 for `rows` (packed, 1 = ink): bytes [left, rightmost ink) of each row when trimming."""
+    full = len(rows[0])
+    right = max((len(r.rstrip(b"\x00")) for r in rows), default=0) if trim else full
+    right = max(right, left + 1)
+    width, height = right - left, len(rows)
     header = GS + b"v0\x00" + bytes((width & 0xFF, width >> 8, height & 0xFF, height >> 8))
-    if trim and width < len(rows[0]):
-        return header + b"".join(r[:width] for r in rows)
-    return header + b"".join(rows)
+    if left == 0 and right == full:
+        return header + b"".join(rows)
+    return header + b"".join(r[left:right] for r in rows)
+
+
+def left_margin(dots: int) -> bytes:
+    """GS L: the left margin in dots (0 resets it)."""
+    return GS + b"L" + bytes((dots & 0xFF, dots >> 8))
 
 
 def feeds(rows: int) -> list[bytes]:
@@ -172,6 +200,10 @@ def _runs(
         i = j
     if segment < stop:
         yield segment, stop, False
+
+
+def _first_ink_byte(rows: Sequence[bytes]) -> int:
+    return min((len(r) - len(r.lstrip(b"\x00")) for r in rows if any(r)), default=0)
 
 
 def _rows(ink: Image.Image) -> list[bytes]:

@@ -2,8 +2,9 @@
 
 It speaks the device side of the protocol byte for byte: real-time status `DLE EOT n`
 (n = 1..4, bit layouts as in the Epson ESC/POS reference), `GS r 1` answered in order (after the
-data before it has been "printed"), and it prints `ESC @`, `GS v 0` raster bands, `ESC J` / `ESC d`
-feeds, `LF` and `GS V` cuts onto an in-memory roll that can be read back as an image.
+data before it has been "printed"), and it prints `ESC @`, `GS v 0` raster bands at the `GS L`
+left margin, `ESC J` / `ESC d` feeds, `LF` and `GS V` cuts onto an in-memory roll that can be
+read back as an image.
 
 Its state is switchable while it runs: ready, paper near end, paper out, cover open, cutter
 error, silent (never answers), and "paper runs out after N bytes". While paper is out, the cover
@@ -70,6 +71,7 @@ class EscposEmulator:
         self._lock = threading.Lock()
         self._buffer = bytearray()
         self._rows: list[bytes] = []
+        self._margin = 0  # GS L left margin in dots
         self._slips: list[Image.Image] = []
         self._master = self._slave = -1
         self._thread: threading.Thread | None = None
@@ -267,7 +269,9 @@ class EscposEmulator:
             return 0
         name = f"ESC {chr(code)}"
         if self._run_command(name, size):
-            if code == ord("J"):
+            if code == ord("@"):
+                self._margin = 0
+            elif code == ord("J"):
                 self._rows.extend([bytes(self.dots // 8)] * buf[2])
             elif code == ord("d"):
                 self._rows.extend([bytes(self.dots // 8)] * (buf[2] * self.line_rows))
@@ -307,10 +311,13 @@ class EscposEmulator:
         size = _GS_FIXED.get(code, 2)
         if len(buf) < size:
             return 0
-        if self._run_command(f"GS {chr(code)}", size) and code == ord("r") and buf[2] in (1, 49):
+        if not self._run_command(f"GS {chr(code)}", size):
+            return size
+        if code == ord("L"):
+            self._margin = buf[2] | buf[3] << 8
+        elif code == ord("r") and buf[2] in (1, 49):
             # GS r 1 is processed in order: its answer means everything before it has printed.
-            near = 0x03 if self.paper == "near_end" else 0
-            self._answer(near)
+            self._answer(0x03 if self.paper == "near_end" else 0)
         return size
 
     def _run_command(self, name: str, size: int) -> bool:
@@ -336,7 +343,18 @@ class EscposEmulator:
             packed = band.tobytes()
             rows = [packed[i * width : (i + 1) * width] for i in range(band.height)]
         for row in rows:
-            self._rows.append(row[:row_bytes].ljust(row_bytes, b"\x00"))
+            self._rows.append(self._place(row, row_bytes))
+
+    def _place(self, row: bytes, row_bytes: int) -> bytes:
+        """A raster row placed at the left margin on the paper; what falls off the right is lost."""
+        if self._margin % 8 == 0:
+            shifted = bytes(self._margin // 8) + row
+            return shifted[:row_bytes].ljust(row_bytes, b"\x00")
+        bits = len(row) * 8
+        value = int.from_bytes(row, "big")
+        offset = self.dots - self._margin - bits
+        value = value << offset if offset >= 0 else value >> -offset
+        return (value & ((1 << self.dots) - 1)).to_bytes(row_bytes, "big")
 
     def _cut(self) -> None:
         image = self._image(self._rows)

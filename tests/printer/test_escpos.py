@@ -206,6 +206,30 @@ def test_slip_prints_and_the_received_raster_is_the_pdf(
     )
 
 
+def test_margins_off_prints_the_same_slip_from_the_left_edge(
+    emulator: EscposEmulator, slip_pdf: bytes
+) -> None:
+    """GIVEN margins=off (printers that ignore GS L) WHEN printed THEN the same image, no GS L sent."""
+    printer = open_printer(f"escpos://{emulator.port_path}?timeout={TIMEOUT}&margins=off")
+    printer.print(slip_pdf)
+    assert "GS L" not in emulator.commands
+    assert (
+        _ink_rows(emulator.last_image()).tobytes()
+        == _ink_rows(raster.rasterize(slip_pdf, 576)).tobytes()
+    )
+
+
+def test_emulator_places_raster_at_any_left_margin(emulator: EscposEmulator) -> None:
+    """GIVEN GS L 13 (not a whole byte) and a one-byte band WHEN received THEN ink lands at dots 13..20."""
+    with serial.Serial(emulator.port_path, timeout=1) as port:
+        port.write(b"\x1b@\x1dL\x0d\x00\x1dv0\x00\x01\x00\x02\x00\xff\x81\x1dVB\x00\x10\x04\x01")
+        assert port.read(1) == b"\x12"
+    image = emulator.last_image()
+    assert image.size == (576, 2)
+    assert [x for x in range(576) if image.getpixel((x, 0)) == 0] == list(range(13, 21))
+    assert [x for x in range(576) if image.getpixel((x, 1)) == 0] == [13, 20]
+
+
 def test_58mm_slip_prints_at_384_dots(emulator58: EscposEmulator, slip58_pdf: bytes) -> None:
     """GIVEN a 58 mm printer WHEN a slip prints THEN the decoded slip is 384 dots wide and matches."""
     _printer(emulator58, dots=384).print(slip58_pdf)

@@ -23,6 +23,9 @@ def _commands(data: bytes) -> list[tuple[str, bytes]]:
             width, height = data[i + 4] | data[i + 5] << 8, data[i + 6] | data[i + 7] << 8
             out.append(("GS v 0", data[i : i + 8 + width * height]))
             i += 8 + width * height
+        elif data[i : i + 2] == b"\x1dL":
+            out.append(("GS L", data[i : i + 4]))
+            i += 4
         elif data[i : i + 2] == b"\x1dV":
             out.append(("GS V", data[i : i + 4]))
             i += 4
@@ -74,11 +77,13 @@ def test_encoding_starts_with_init_skips_blank_runs_and_ends_with_a_cut(slip_pdf
 
 
 def test_blank_band_skipping_and_cropping_cut_the_wire_bytes(slip_pdf: bytes) -> None:
-    """GIVEN the slip WHEN encoded THEN it takes at most 40 % of the naive full-height raster."""
+    """GIVEN the slip WHEN encoded THEN it takes at most 40 % of the naive full-height raster,
+    and the left margins save bytes over bands sent from the left edge."""
     smart = raster.encode_slip(slip_pdf, 576)
+    plain = raster.encode_slip(slip_pdf, 576, margins=False)
     naive = raster.encode_naive(slip_pdf, 576)
     assert len(naive) > 576 // 8 * 850
-    assert len(smart) / len(naive) <= 0.4
+    assert len(smart) < len(plain) <= 0.4 * len(naive)
 
 
 def test_the_cropped_raster_keeps_the_geometry(slip_pdf: bytes) -> None:
@@ -87,13 +92,19 @@ def test_the_cropped_raster_keeps_the_geometry(slip_pdf: bytes) -> None:
     ink = image.point(lambda v: 0 if v else 255, "L")
     top, bottom = ink.getbbox()[1], ink.getbbox()[3]
     rows: list[bytes] = []
+    margin = 0
     for name, data in _commands(raster.encode_slip(slip_pdf, 576)):
         if name == "ESC J":
             rows.extend([bytes(72)] * data[2])
+        elif name == "GS L":
+            margin = data[2] | data[3] << 8
+            assert margin % 8 == 0
         elif name == "GS v 0":
             width, height = data[4] | data[5] << 8, data[6] | data[7] << 8
             for r in range(height):
-                rows.append(data[8 + r * width : 8 + (r + 1) * width].ljust(72, b"\x00"))
+                row = bytes(margin // 8) + data[8 + r * width : 8 + (r + 1) * width]
+                rows.append(row.ljust(72, b"\x00"))
+    assert margin == 0, "the left margin is reset before the cut"
     rows = rows[: -raster.DEFAULT_BOTTOM_MARGIN]
     replayed = Image.frombytes("1", (576, len(rows)), b"".join(rows))  # 1 = ink
     expected = image.crop((0, top, 576, bottom)).point(lambda v: 0 if v else 255, "1")
@@ -130,6 +141,21 @@ def test_each_band_is_only_as_wide_as_its_ink() -> None:
     ImageDraw.Draw(image).rectangle((0, 0, 9, 19), fill=0)
     band = [data for name, data in _commands(raster.encode_image(image)) if name == "GS v 0"]
     assert len(band) == 1 and band[0][4:8] == bytes((2, 0, 20, 0))
+
+
+def test_indented_band_is_placed_with_a_left_margin() -> None:
+    """GIVEN ink at dots 100..139 WHEN encoded THEN GS L 96, a 6-byte band, GS L 0 before the cut;
+    with margins=False the band starts at the left edge instead (18 bytes)."""
+    image = Image.new("1", (384, 20), 255)
+    ImageDraw.Draw(image).rectangle((100, 0, 139, 19), fill=0)
+    commands = _commands(raster.encode_image(image))
+    names = [n for n, _ in commands]
+    assert names == ["ESC @", "GS L", "GS v 0", "GS L", "ESC J", "GS V"]
+    assert commands[1][1] == b"\x1dL\x60\x00" and commands[3][1] == b"\x1dL\x00\x00"
+    assert commands[2][1][4:8] == bytes((6, 0, 20, 0))
+    plain = _commands(raster.encode_image(image, margins=False))
+    assert [n for n, _ in plain] == ["ESC @", "GS v 0", "ESC J", "GS V"]
+    assert plain[1][1][4:8] == bytes((18, 0, 20, 0))
 
 
 @pytest.mark.parametrize("bad", [b"", b"hello", b"%PDF-1.4 broken"])
