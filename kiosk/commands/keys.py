@@ -4,6 +4,7 @@ document signing key pair in the configured key directory."""
 from __future__ import annotations
 
 import argparse
+import sys
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -29,7 +30,7 @@ def _init(args: argparse.Namespace) -> int:
     try:
         key = generate(key_dir, overwrite=args.force)
     except KeyFileError as exc:
-        print(f"{exc.message_zh} / {exc.detail}")
+        print(f"{exc.message_zh} / {exc.detail}", file=sys.stderr)
         return 1
     print(f"已生成签名密钥 / signing key created: {key_dir / PRIVATE_FILE} (0600)")
     print(f"公钥 / public key: {key_dir / PUBLIC_FILE}")
@@ -50,7 +51,7 @@ def _export(args: argparse.Namespace) -> int:
         else:
             public = load_signing_key(key_dir).public_key
     except KeyFileError as exc:
-        print(f"{exc.message_zh} / {exc.detail}")
+        print(f"{exc.message_zh} / {exc.detail}", file=sys.stderr)
         return 1
     if not args.pem:
         print(fingerprint(public))

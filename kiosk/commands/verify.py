@@ -8,6 +8,7 @@ particulars (exit 0) or INVALID with the reason (exit 1).
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 
 
@@ -67,7 +68,10 @@ def _verify(args: argparse.Namespace) -> int:
     from kiosk.cli import config_from_args
 
     if (args.file is None) == (args.payload is None):
-        print("请给出 PDF 文件或 --payload / give FILE.pdf or --payload TEXT, not both")
+        print(
+            "请给出 PDF 文件或 --payload / give FILE.pdf or --payload TEXT, not both",
+            file=sys.stderr,
+        )
         return 2
     config = config_from_args(args)
     try:
@@ -75,7 +79,7 @@ def _verify(args: argparse.Namespace) -> int:
             try:
                 pdf = args.file.read_bytes()
             except OSError as exc:
-                print(f"无法读取文件 / cannot read {args.file}: {exc.strerror}")
+                print(f"无法读取文件 / cannot read {args.file}: {exc.strerror}", file=sys.stderr)
                 return 2
             payload = extract_payload(pdf)
         else:
@@ -87,7 +91,7 @@ def _verify(args: argparse.Namespace) -> int:
     except InvalidPayloadError as exc:
         return _invalid(f"{exc.reason} ({exc.message_zh}; {exc.detail})")
     except KeyFileError as exc:
-        print(f"{exc.message_zh} / {exc.detail}")
+        print(f"{exc.message_zh} / {exc.detail}", file=sys.stderr)
         return 2
     voided, note = void_status(config, verified.serial)
     if voided:
