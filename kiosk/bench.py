@@ -65,6 +65,8 @@ BENCHMARKS: dict[str, str] = {
     "render_a4_certificate": "kiosk.benchmarks.documents:render_a4_certificate",
     "render_slip80": "kiosk.benchmarks.documents:render_slip80",
     "preview_raster": "kiosk.benchmarks.documents:preview_raster",
+    "slip_to_escpos": "kiosk.benchmarks.printing:slip_to_escpos",
+    "slip_wire_bytes": "kiosk.benchmarks.printing:slip_wire_bytes",
 }
 
 
