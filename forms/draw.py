@@ -122,12 +122,12 @@ def line(
     justify: bool,
 ) -> None:
     """One line of a paragraph; with `justify` it is spread to `width` by adding the same space
-    after each character, as Chinese typesetting does (not when the gap is over a quarter line:
-    a short line before a long unbreakable run stays ragged rather than letter-spaced)."""
+    after each character, as Chinese typesetting does. A line more than two characters short
+    (before a long unbreakable run) stays ragged: spreading it would letter-space numbers."""
     space = 0.0
     if justify and len(s) > 1:
         slack = width - stringWidth(s, font, size)
-        if 0 < slack < width * 0.25:
+        if 0 < slack < size * 2:
             space = slack / (len(s) - 1)
     canvas.setFont(font, size)
     canvas.drawString(x, y, s, charSpace=space)
