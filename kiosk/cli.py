@@ -23,6 +23,7 @@ COMMAND_MODULES = (
     "kiosk.commands.read_card",
     "kiosk.commands.keys",
     "kiosk.commands.verify",
+    "kiosk.commands.catalog",
     "kiosk.commands.printer",
 )
 

@@ -39,6 +39,9 @@ TAGS: dict[str, tuple[str, int]] = {
     "volunteer": ("注册志愿者", 14),
     "grid_worker": ("网格员", 20),
     "pregnant": ("孕产妇", 20),
+    "rural_hukou": ("农业户籍居民", 0),
+    "resident_pension_insured": ("城乡居民养老保险参保人员", 16),
+    "ill_returned_veteran": ("带病回乡退伍军人", 45),
 }
 
 
