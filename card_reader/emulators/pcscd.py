@@ -28,12 +28,20 @@ def _alive(pid: int) -> bool:
 
 
 def running_pid() -> int | None:
-    """The pid of a running pcscd (from its pid file), or None."""
+    """The pid of a running pcscd (its pid file, else a process named pcscd), or None."""
     try:
-        pid = int(PID_FILE.read_text().strip())
+        pid = int(PID_FILE.read_text().strip().strip("\x00").strip())
+        if _alive(pid):
+            return pid
     except (OSError, ValueError):
-        return None
-    return pid if _alive(pid) else None
+        pass
+    for comm in Path("/proc").glob("[0-9]*/comm"):
+        try:
+            if comm.read_text().strip() == "pcscd":
+                return int(comm.parent.name)
+        except (OSError, ValueError):
+            continue
+    return None
 
 
 def list_readers(timeout: float = 0.0) -> list[str]:
