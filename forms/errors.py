@@ -45,3 +45,8 @@ class KeyFileError(FormsError):
 
     message_zh = "签名密钥不可用，请联系工作人员"
     message_en = "The signing key is not available. Please ask staff."
+
+
+class KeyMissingError(KeyFileError, FileNotFoundError):
+    """No signing key in the key directory yet (also a FileNotFoundError, so callers may create
+    one on first run)."""

@@ -22,7 +22,7 @@ from cryptography.exceptions import UnsupportedAlgorithm
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
-from forms.errors import KeyFileError
+from forms.errors import KeyFileError, KeyMissingError
 
 PRIVATE_FILE = "signing_key.pem"
 PUBLIC_FILE = "signing_key.pub.pem"
@@ -136,13 +136,17 @@ def generate(key_dir: Path, *, overwrite: bool = False) -> SigningKey:
 
 
 def load_signing_key(key_dir: Path) -> SigningKey:
-    """The private key from key_dir; KeyFileError if missing, unreadable or readable by others."""
+    """The private key from key_dir.
+
+    Raises KeyMissingError (a KeyFileError and FileNotFoundError) if there is none, KeyFileError
+    if it is unreadable, not Ed25519, or readable by group or others.
+    """
     path = Path(key_dir) / PRIVATE_FILE
     try:
         mode = path.stat().st_mode
         data = path.read_bytes()
     except FileNotFoundError as exc:
-        raise KeyFileError(
+        raise KeyMissingError(
             f"no signing key at {path} (run: kiosk keys init)",
             zh="未找到签名密钥，请联系工作人员（kiosk keys init）",
             en="No signing key: run `kiosk keys init`.",

@@ -164,3 +164,5 @@ def test_trusted_keys_and_open_permissions(tmp_path: Path) -> None:
     with pytest.raises(KeyFileError):
         load_signing_key(key_dir)
     assert load_public_keys(tmp_path / "missing") == {}
+    with pytest.raises(FileNotFoundError):  # KeyMissingError: callers may create a key
+        load_signing_key(tmp_path / "missing")
