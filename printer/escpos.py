@@ -22,7 +22,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from urllib.parse import parse_qs, urlparse
 
 import serial
@@ -39,7 +39,7 @@ from printer.base import (
     fail,
     notify,
 )
-from printer.raster import DOTS_80MM, Command, RasterError, slip_commands
+from printer.raster import DOTS_80MM, Command, RasterError, paper_length, slip_commands
 
 log = logging.getLogger(__name__)
 
@@ -48,7 +48,8 @@ GS_R_PAPER = b"\x1dr\x01"  # GS r 1: paper sensor status, processed in order
 FIXED_MASK, FIXED_BITS = 0x93, 0x12  # bits 0, 1, 4, 7 are fixed in every DLE EOT answer
 BAUD_RATES = (2400, 4800, 9600, 19200, 38400, 57600, 115200, 230400)
 FLOW_CONTROLS = ("none", "rtscts", "dsrdtr", "xonxoff")
-PRINT_ALLOWANCE_S = 10.0  # time the mechanism may take to print a slip after the last byte
+SLOWEST_MM_S = 50.0  # print speed assumed when waiting for the end of a job (real ones: 70-250)
+DOTS_PER_MM = 8  # 203 dpi
 
 
 @dataclass(frozen=True)
@@ -140,6 +141,7 @@ class EscposPrinter:
         self.uri = uri or f"escpos://{port}?baud={baud}&dots={dots}"
         self._lock = threading.Lock()  # one conversation with the device at a time
         self._synced = False  # GS r answered: the printer has worked through the job
+        self._last_status: PrinterStatus | None = None
 
     @classmethod
     def from_uri(cls, uri: str) -> EscposPrinter:
@@ -167,12 +169,21 @@ class EscposPrinter:
     # -- public ---------------------------------------------------------------------------------
 
     def status(self) -> PrinterStatus:
-        """Ask DLE EOT 1, 2, 4 (and 3 on an error) now; never raises: no answer is OFFLINE."""
+        """Ask DLE EOT 1, 2, 4 (and 3 on an error) now; never raises: no answer is OFFLINE.
+
+        While a job holds the port, the status last seen by that job is returned (after waiting
+        at most `timeout`), so a status poll never waits for a whole slip to print.
+        """
+        if not self._lock.acquire(timeout=self.timeout):
+            last = self._last_status or PrinterStatus(PrinterState.READY)
+            return replace(last, staff_message=f"printing a job; last seen: {last.staff_message}")
         try:
-            with self._lock, self._open() as port:
+            with self._open() as port:
                 return self._status(port)
         except (OSError, serial.SerialException) as exc:
             return self._unreachable(exc)
+        finally:
+            self._lock.release()
 
     def print(
         self,
@@ -247,7 +258,8 @@ class EscposPrinter:
                                 problem,
                                 on_progress,
                             )
-            finished = self._finish(port, pending)
+            printing = copies * paper_length(commands) / DOTS_PER_MM / SLOWEST_MM_S
+            finished = self._finish(port, pending, printing)
         except serial.SerialTimeoutException:
             status = self._status(port)
             if status.can_print:
@@ -291,11 +303,15 @@ class EscposPrinter:
         )
         return None if status.can_print else status
 
-    def _finish(self, port: serial.Serial, pending: int) -> PrinterStatus:
-        """Wait for GS r 1 (answered once all data is printed), then read the full status."""
+    def _finish(self, port: serial.Serial, pending: int, printing: float) -> PrinterStatus:
+        """Wait for GS r 1 (answered once all data is printed), then read the full status.
+
+        A printer without GS r never answers: then the wait lasts as long as the slip could take
+        to print at the slowest speed, and the final real-time status decides.
+        """
         self._synced = False
         self._write(port, GS_R_PAPER)
-        deadline = time.monotonic() + self.timeout + self._wire_seconds(pending) + PRINT_ALLOWANCE_S
+        deadline = time.monotonic() + self.timeout + self._wire_seconds(pending) + printing
         while not self._synced and time.monotonic() < deadline:
             port.timeout = min(0.2, max(0.0, deadline - time.monotonic()))
             answer = port.read(1)
@@ -360,6 +376,10 @@ class EscposPrinter:
 
     def _status(self, port: serial.Serial) -> PrinterStatus:
         """DLE EOT 1, 2, 4 (and 3 when an error is flagged), all within one deadline."""
+        self._last_status = self._ask_status(port)
+        return self._last_status
+
+    def _ask_status(self, port: serial.Serial) -> PrinterStatus:
         deadline = time.monotonic() + self.timeout
         printer = self._query(port, 1, deadline)
         if printer is None:

@@ -39,10 +39,12 @@ class RasterError(ValueError):
 
 @dataclass(frozen=True)
 class Command:
-    """One ESC/POS command as sent; `rows` > 0 marks a raster band (the driver checks status after)."""
+    """One ESC/POS command as sent; `rows` > 0 marks a raster band (the driver checks status
+    after it), `feed` the dots an ESC J advances the paper."""
 
     data: bytes
     rows: int = 0
+    feed: int = 0
 
 
 def rasterize(pdf: bytes, dots: int, threshold: int = DEFAULT_THRESHOLD) -> Image.Image:
@@ -124,7 +126,7 @@ def encode_rows(
         first, last = inked[0], inked[-1]
         for start, stop, is_gap in _runs(blank, first, last + 1, min_gap):
             if is_gap:
-                commands.extend(Command(f) for f in feeds(stop - start))
+                commands.extend(Command(f, feed=f[2]) for f in feeds(stop - start))
                 continue
             for band_start in range(start, stop, band_rows):
                 band = rows[band_start : min(stop, band_start + band_rows)]
@@ -135,9 +137,14 @@ def encode_rows(
                 commands.append(Command(raster_band(band, left=left), rows=len(band)))
     if margin:
         commands.append(Command(left_margin(0)))
-    commands.extend(Command(f) for f in feeds(DEFAULT_BOTTOM_MARGIN))
+    commands.extend(Command(f, feed=f[2]) for f in feeds(DEFAULT_BOTTOM_MARGIN))
     commands.append(Command(CUT))
     return commands
+
+
+def paper_length(commands: Sequence[Command]) -> int:
+    """Dots of paper the commands advance (bands and feeds): how long the mechanism prints."""
+    return sum(c.rows + c.feed for c in commands)
 
 
 def encode_naive(pdf: bytes, dots: int = DOTS_80MM, *, threshold: int = DEFAULT_THRESHOLD) -> bytes:

@@ -23,6 +23,7 @@ import select
 import threading
 import time
 import tty
+from collections import deque
 from pathlib import Path
 
 from PIL import Image
@@ -64,15 +65,16 @@ class EscposEmulator:
         self.cover_open = False
         self.cutter_error = False
         self.silent = False
+        self.answers_gs_r = True  # False: a model without GS r (transmit status)
         self.paper_out_after: int | None = None  # bytes received after which the roll ends
         self.bytes_received = 0
         self.bytes_dropped = 0  # data that arrived while offline and never printed
-        self.commands: list[str] = []  # names of the commands seen, in order
+        self.commands: deque[str] = deque(maxlen=100_000)  # names of the commands seen, in order
         self._lock = threading.Lock()
         self._buffer = bytearray()
         self._rows: list[bytes] = []
         self._margin = 0  # GS L left margin in dots
-        self._slips: list[Image.Image] = []
+        self._slips: deque[Image.Image] = deque(maxlen=1000)
         self._master = self._slave = -1
         self._thread: threading.Thread | None = None
         self._stopping = threading.Event()
@@ -315,7 +317,7 @@ class EscposEmulator:
             return size
         if code == ord("L"):
             self._margin = buf[2] | buf[3] << 8
-        elif code == ord("r") and buf[2] in (1, 49):
+        elif code == ord("r") and buf[2] in (1, 49) and self.answers_gs_r:
             # GS r 1 is processed in order: its answer means everything before it has printed.
             self._answer(0x03 if self.paper == "near_end" else 0)
         return size

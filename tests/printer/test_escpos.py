@@ -13,7 +13,13 @@ import serial
 from PIL import Image, ImageChops, ImageFilter
 
 from printer import raster
-from printer.base import JobState, PrinterNotReadyError, PrinterState, PrintFailedError
+from printer.base import (
+    JobState,
+    PrinterNotReadyError,
+    PrinterState,
+    PrintFailedError,
+    PrintJob,
+)
 from printer.emulators.escpos_emulator import EscposEmulator
 from printer.escpos import EscposPrinter, RealTimeStatus, decode_status
 from printer.registry import open_printer
@@ -352,6 +358,41 @@ def test_printer_falling_silent_mid_job_fails_within_deadlines(
         printer.print(slip_pdf, on_progress=go_silent)
     assert caught.value.status.state is PrinterState.OFFLINE
     assert time.monotonic() - started < 3
+
+
+def test_status_during_a_job_answers_from_the_job_without_waiting_for_it(
+    emulator: EscposEmulator, slip_pdf: bytes
+) -> None:
+    """GIVEN a job holding the port WHEN status() is asked meanwhile THEN within about `timeout`
+    it returns the status the job last saw, marked as printing."""
+    printer = _printer(emulator)
+    polled = []
+
+    def poll(job: PrintJob) -> None:
+        if job.state is JobState.SENT:
+            started = time.monotonic()
+            polled.append((printer.status(), time.monotonic() - started))
+
+    printer.print(slip_pdf, on_progress=poll)
+    status, waited = polled[0]
+    assert status.state is PrinterState.READY and "printing a job" in status.staff_message
+    assert waited < TIMEOUT + 0.3
+
+
+def test_printer_without_gs_r_still_finishes(
+    emulator: EscposEmulator, slip_pdf: bytes, caplog: pytest.LogCaptureFixture
+) -> None:
+    """GIVEN a model that ignores GS r WHEN printing THEN done after the estimated print time,
+    with a warning that the end was not confirmed."""
+    emulator.answers_gs_r = False
+    started = time.monotonic()
+    with caplog.at_level(logging.WARNING, logger="printer.escpos"):
+        job = _printer(emulator).print(slip_pdf)
+    elapsed = time.monotonic() - started
+    assert job.state is JobState.DONE and len(emulator.slips()) == 1
+    assert any("did not confirm" in r.getMessage() for r in caplog.records)
+    printing = raster.paper_length(raster.slip_commands(slip_pdf, 576)) / 8 / 50
+    assert printing * 0.9 < elapsed < printing + 2
 
 
 def test_a_document_that_is_not_a_pdf_fails_before_sending(emulator: EscposEmulator) -> None:
