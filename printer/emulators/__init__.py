@@ -1,0 +1,1 @@
+"""Printer emulators that speak the device protocol byte for byte (tests and the demo use them)."""
