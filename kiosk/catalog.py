@@ -696,7 +696,13 @@ def _parse_items(
 ) -> tuple[CatalogItem, ...]:
     result: list[CatalogItem] = []
     seen: dict[str, int] = {}
+    # ids of every category entry, even a broken one, so one bad category does not cascade
     categories = {c.id for c in parsed.categories}
+    raw_categories = raw.get("categories")
+    if isinstance(raw_categories, list):
+        for entry in raw_categories:
+            if isinstance(entry, Mapping) and isinstance(entry.get("id"), str):
+                categories.add(entry["id"])
     banned_tags = {b.tag: b for b in parsed.banned}
     for i, entry in enumerate(_as_list(value, raw, "items", report)):
         line = value.lines[i]
@@ -778,9 +784,8 @@ def _check_item(
                 at("topics"), subject, f"unknown topic '{topic}' (known: {', '.join(banned)})"
             )
     if item.kind == "certificate":
-        _check_not_banned(
-            item.id, (item.name_zh, item.title), item.topics, banned, report, at("name_zh"), subject
-        )
+        texts = ((item.name_zh, at("name_zh")), (item.title, at("title")))
+        _check_not_banned(texts, item.topics, at("topics"), banned, report, subject)
 
     # inputs
     input_ids: set[str] = set()
@@ -819,32 +824,33 @@ def _check_item(
 
 
 def _check_not_banned(
-    item_id: str,
-    texts: Iterable[str],
+    texts: Iterable[tuple[str, int | None]],
     topics: Iterable[str],
+    topics_line: int | None,
     banned: Mapping[str, BannedCertificate],
     report: _Problems,
-    line: int | None,
     subject: str,
 ) -> None:
+    """A certificate must not be one of the banned kinds: by topic tag, or by keyword in its
+    name or title (each text comes with the line it is on)."""
     topics = set(topics)
+    texts = list(texts)
     for entry in banned.values():
+        advice = f"a committee may not issue it; use the notice slip '{entry.notice}' instead"
         if entry.tag in topics:
             report.add(
-                line,
+                topics_line,
                 subject,
-                f"banned certificate '{entry.name_zh}' (topic '{entry.tag}'): a committee may "
-                f"not issue it; use the notice slip '{entry.notice}' instead",
+                f"banned certificate '{entry.name_zh}' (topic '{entry.tag}'): {advice}",
             )
             continue
-        for text in texts:
+        for text, line in texts:
             hit = next((k for k in entry.keywords if k in text), None)
             if hit:
                 report.add(
                     line,
                     subject,
-                    f"banned certificate '{entry.name_zh}' (keyword '{hit}' in '{text}'): a "
-                    f"committee may not issue it; use the notice slip '{entry.notice}' instead",
+                    f"banned certificate '{entry.name_zh}' (keyword '{hit}' in '{text}'): {advice}",
                 )
                 break
 
@@ -972,16 +978,9 @@ def _parse_localities(
         for item_id, rename in profile.rename.items():
             item = items.get(item_id)
             if item is not None and item.kind == "certificate":
-                texts = [t for t in (rename.name_zh, rename.title) if t]
-                _check_not_banned(
-                    item_id,
-                    texts,
-                    (),
-                    banned,
-                    report,
-                    _line_at(entry, ("rename", item_id)),
-                    f"{subject}: item '{item_id}'",
-                )
+                where = _line_at(entry, ("rename", item_id))
+                texts = [(t, where) for t in (rename.name_zh, rename.title) if t]
+                _check_not_banned(texts, (), where, banned, report, f"{subject}: item '{item_id}'")
         result[str(name)] = profile
     return result
 
