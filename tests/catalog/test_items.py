@@ -330,3 +330,11 @@ def test_today_is_only_used_for_dates() -> None:
     item = catalog.item("senior_allowance")
     assert not item.check_eligibility(born, date(2026, 5, 31)).eligible
     assert item.check_eligibility(born, date(2026, 6, 1)).eligible
+
+
+def test_fill_accepts_values_already_displayed(base_catalog) -> None:
+    """The app may pass display_inputs() output: filling again gives the same text."""
+    for item in base_catalog.items:
+        values = values_for(item, sample_answers(item))
+        shown = values | item.display_inputs(values)
+        assert item.fill(shown) == item.fill(values), item.id
