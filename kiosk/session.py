@@ -133,8 +133,8 @@ class KioskSession(QObject):
         self.resident_changed.emit(resident)
         log.info("session start for %s", resident.masked_id)
         self._tell(
-            f"{resident.name}，您好！请选择要办理的事项",
-            f"Hello, {resident.name}. Please choose a service.",
+            "请选择要办理的事项。点左边的类别，可以看到更多事项",
+            "Please choose a service. Tap a category on the left to see more.",
         )
         self._go(Step.MENU)
 
@@ -294,13 +294,10 @@ class KioskSession(QObject):
         if self._end_after_print:
             self.end("card_removed")
             return
-        where = issued.document.where_to_go
         zh = "打印完成，请取走您的材料和身份证"
         if self.item is not None and getattr(self.item, "staff_review", False):
             zh = "打印完成，请取走材料，交给窗口工作人员审核"
-        self._tell(
-            zh, "Done. Please take your papers and your ID card." + (f" {where}" if where else "")
-        )
+        self._tell(zh, "Done. Please take your papers and your ID card.")
         self._go(Step.DONE)
         self.item = None
         self.item_changed.emit(None)

@@ -75,12 +75,14 @@ class ChoiceInput(InputWidget):
         self.group = QButtonGroup(self)
         self.group.setExclusive(True)
         self.values: list[str] = []
+        self.labels: list[str] = []
         for i, (value, label) in enumerate(labels or choice_pairs(spec)):
             button = QPushButton(label)
             button.setObjectName("choice")
             button.setCheckable(True)
             self.group.addButton(button, i)
             self.values.append(value)
+            self.labels.append(label)
             grid.addWidget(button, i // 3, i % 3)
         self.layout_.addLayout(grid)
         default = getattr(spec, "default", None)
@@ -94,8 +96,9 @@ class ChoiceInput(InputWidget):
         return self.values[checked] if checked >= 0 else None
 
     def choose(self, value: str) -> None:
-        """Select a value (tests and defaults)."""
-        self.group.button(self.values.index(value)).click()
+        """Press the button of a value or of its label (as a resident would)."""
+        index = self.values.index(value) if value in self.values else self.labels.index(value)
+        self.group.button(index).click()
 
 
 class YesNoInput(ChoiceInput):

@@ -23,7 +23,6 @@ class ItemScreen(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.inputs: dict[str, InputWidget] = {}
-        self.copies: Stepper | None = None
         outer = QVBoxLayout(self)
         outer.setContentsMargins(40, 16, 40, 16)
         self.title = QLabel()
@@ -33,6 +32,7 @@ class ItemScreen(QWidget):
         self.subtitle.setObjectName("subtitle")
         outer.addWidget(self.title)
         outer.addWidget(self.subtitle)
+        outer.addSpacing(12)
         self.body = QWidget()
         self.body_box = QVBoxLayout(self.body)
         self.body_box.setContentsMargins(0, 0, 16, 0)
@@ -47,7 +47,14 @@ class ItemScreen(QWidget):
         self.print_button.setObjectName("primary")
         self.back_button.clicked.connect(self.back_requested.emit)
         self.print_button.clicked.connect(self._print)
+        self.copies_label = QLabel("份数")
+        self.copies_label.setObjectName("inputLabel")
+        self.copies = Stepper(1, 1, 1, "份")
         buttons.addWidget(self.back_button)
+        buttons.addSpacing(20)
+        buttons.addWidget(self.copies_label)
+        buttons.addWidget(self.copies)
+        buttons.addSpacing(20)
         buttons.addWidget(self.print_button, 1)
         outer.addLayout(buttons)
 
@@ -56,9 +63,9 @@ class ItemScreen(QWidget):
         while self.body_box.count():
             child = self.body_box.takeAt(0)
             if child.widget() is not None:
+                child.widget().hide()
                 child.widget().deleteLater()
         self.inputs.clear()
-        self.copies = None
         if item is None:
             return
         self.title.setText(item.name_zh)
@@ -74,12 +81,10 @@ class ItemScreen(QWidget):
             widget = input_widget(spec)
             self.inputs[spec.id] = widget
             self.body_box.addWidget(widget)
-        if item.max_copies > 1:
-            label = QLabel("打印份数")
-            label.setObjectName("inputLabel")
-            self.copies = Stepper(1, 1, item.max_copies, "份")
-            self.body_box.addWidget(label)
-            self.body_box.addWidget(self.copies)
+        self.copies.high = item.max_copies
+        self.copies.set_value(1)
+        self.copies.setVisible(item.max_copies > 1)
+        self.copies_label.setVisible(item.max_copies > 1)
         self.body_box.addStretch(1)
 
     def values(self) -> dict[str, str]:
@@ -87,4 +92,4 @@ class ItemScreen(QWidget):
         return {key: v for key, w in self.inputs.items() if (v := w.value()) is not None}
 
     def _print(self) -> None:
-        self.print_requested.emit(self.values(), self.copies.value() if self.copies else 1)
+        self.print_requested.emit(self.values(), self.copies.value())

@@ -139,8 +139,12 @@ class KioskWindow(QMainWindow):
         self.waiting.show_reading(current == Step.READING)
         if current == Step.WAITING:
             self.printing.reset()
+            self.done.show_message("", "")
             self.notice.setText("")
             self.notice_en.setText("")
+        # the done and error screens say it themselves: no echo in the notice bar
+        self.notice.setVisible(current not in (Step.DONE, Step.ERROR))
+        self.notice_en.setVisible(current not in (Step.DONE, Step.ERROR))
         if current == Step.DONE:
             zh, en = self.session.message
             issued = self.session.last_issued
@@ -148,8 +152,8 @@ class KioskWindow(QMainWindow):
             if issued is not None:
                 detail = f"编号 {issued.serial}"
                 if issued.document.where_to_go:
-                    detail += f"\n{issued.document.where_to_go}"
-            self.done.show_message(zh, en, detail)
+                    detail += f"\n下一步：交给{issued.document.where_to_go}"
+            self.done.show_message(zh, en, detail, self.printing.last_preview)
         if current == Step.ERROR:
             self.error.show_message(*self.session.message)
         if current == Step.MENU:

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from kiosk.session import Availability
+from kiosk.ui.widgets import WrapButton
 
 
 def touch_scroll(area: QScrollArea) -> QScrollArea:
@@ -44,7 +45,7 @@ class MenuScreen(QWidget):
         super().__init__(parent)
         self.catalog = catalog
         self.availability = availability
-        self.item_buttons: dict[str, QPushButton] = {}
+        self.item_buttons: dict[str, WrapButton] = {}
         outer = QVBoxLayout(self)
         outer.setContentsMargins(24, 16, 24, 16)
         top = QHBoxLayout()
@@ -103,7 +104,7 @@ class MenuScreen(QWidget):
             self.greeting.clear()
             self.who.clear()
             return
-        self.greeting.setText(f"{resident.name}，您好！请选择要办理的事项")
+        self.greeting.setText(f"{resident.name}，您好！")
         self.who.setText(f"身份证 {resident.masked_id}　{resident.community}")
         self.show_category(self.category_ids[0])
 
@@ -121,13 +122,17 @@ class MenuScreen(QWidget):
         while self.items_grid.count():
             widget = self.items_grid.takeAt(0).widget()
             if widget is not None:
+                widget.hide()  # gone at once, not at the next event loop turn
                 widget.deleteLater()
         self.item_buttons.clear()
         for i, item in enumerate(self.catalog.in_category(self.current_category)):
             verdict = self.availability(item)
-            text = item.name_zh if verdict.ok else f"{item.name_zh}\n（不能办理：{verdict.reason}）"
-            button = QPushButton(text)
-            button.setObjectName("item" if verdict.ok else "itemUnavailable")
+            text = (
+                item.name_zh
+                if verdict.ok
+                else f"{item.name_zh}<br><small>不能办理：{verdict.reason}</small>"
+            )
+            button = WrapButton(text, "item" if verdict.ok else "itemUnavailable")
             button.setProperty("available", verdict.ok)
             button.setToolTip(item.name_en)
             button.clicked.connect(lambda _c=False, item_id=item.id: self.item_chosen.emit(item_id))

@@ -33,6 +33,7 @@ class PrintingScreen(QWidget):
         self.preview.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.preview.setMinimumWidth(300)
         row.addWidget(self.preview)
+        self.last_preview: QPixmap | None = None
 
     def show_progress(self, state: str) -> None:
         """queued / sent / done, in words."""
@@ -46,6 +47,7 @@ class PrintingScreen(QWidget):
 
     def show_issued(self, serial: str, preview: QPixmap | None) -> None:
         """The serial and a preview of the page (None: no preview)."""
+        self.last_preview = preview
         self.serial.setText(f"编号 {serial}")
         if preview is not None and not preview.isNull():
             self.preview.setPixmap(preview.scaledToHeight(min(720, max(300, self.height() - 80))))
@@ -54,13 +56,14 @@ class PrintingScreen(QWidget):
 
     def reset(self) -> None:
         """Clear the last document (privacy)."""
+        self.last_preview = None
         self.serial.clear()
         self.progress.clear()
         self.preview.clear()
 
 
 class MessageScreen(QWidget):
-    """A big mark, a message in Chinese then English, and one button."""
+    """A big mark, a message in Chinese then English, an optional picture of the paper, one button."""
 
     action = Signal()
 
@@ -68,8 +71,15 @@ class MessageScreen(QWidget):
         self, mark: str, object_name: str, button: str, parent: QWidget | None = None
     ) -> None:
         super().__init__(parent)
-        box = QVBoxLayout(self)
-        box.setContentsMargins(80, 30, 80, 30)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(80, 30, 80, 30)
+        row = QHBoxLayout()
+        box = QVBoxLayout()
+        row.addLayout(box, 1)
+        self.picture = QLabel()
+        self.picture.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        row.addWidget(self.picture)
+        outer.addLayout(row, 1)
         box.addStretch(1)
         self.mark = QLabel(mark)
         self.mark.setObjectName("mark")
@@ -87,11 +97,19 @@ class MessageScreen(QWidget):
         self.button = QPushButton(button)
         self.button.setObjectName("primary")
         self.button.clicked.connect(self.action.emit)
-        box.addWidget(self.button)
+        outer.addWidget(self.button)
 
-    def show_message(self, zh: str, en: str, detail: str = "") -> None:
-        """Set the message."""
+    def show_message(
+        self, zh: str, en: str, detail: str = "", picture: QPixmap | None = None
+    ) -> None:
+        """Set the message (and the picture of what was printed, if any)."""
         self.text.setText(zh)
         self.text_en.setText(en)
         self.detail.setText(detail)
         self.detail.setVisible(bool(detail))
+        if picture is not None and not picture.isNull():
+            self.picture.setPixmap(picture.scaledToHeight(min(640, max(300, self.height() - 220))))
+            self.picture.show()
+        else:
+            self.picture.clear()
+            self.picture.hide()

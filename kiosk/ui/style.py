@@ -50,13 +50,13 @@ def stylesheet(scale: float = 1.0) -> str:
         min-height: {px(120)}; }}
     QPushButton#primary:disabled {{ background: #9AA0A6; border-color: #9AA0A6; }}
     QPushButton#quiet {{ border-color: {GREY}; color: {INK}; }}
-    QPushButton#category {{ text-align: left; min-height: {px(78)}; font-size: {px(32)};
+    QPushButton#category {{ text-align: left; min-height: {px(62)}; font-size: {px(32)};
         border: none; border-radius: 0; background: transparent; color: {INK}; }}
     QPushButton#category:checked {{ background: {BLUE}; color: white; font-weight: bold; }}
-    QPushButton#item {{ text-align: left; min-height: {px(120)}; font-size: {px(32)}; color: {INK};
-        border-color: #C4C7C5; }}
-    QPushButton#itemUnavailable {{ text-align: left; min-height: {px(120)}; font-size: {px(28)};
-        color: {GREY}; background: #EEEEEE; border-color: #DADCE0; }}
+    QPushButton#item {{ min-height: {px(110)}; border-color: #C4C7C5; }}
+    QLabel#itemText {{ font-size: {px(32)}; color: {INK}; }}
+    QPushButton#itemUnavailable {{ min-height: {px(110)}; background: #EEEEEE; border-color: #DADCE0; }}
+    QLabel#itemUnavailableText {{ font-size: {px(28)}; color: {GREY}; background: #EEEEEE; }}
     QPushButton#choice {{ min-height: {px(88)}; color: {INK}; border-color: #C4C7C5; }}
     QPushButton#choice:checked {{ background: {BLUE}; color: white; border-color: {BLUE}; font-weight: bold; }}
     QPushButton#step {{ min-width: {px(96)}; font-size: {px(44)}; font-weight: bold; }}
