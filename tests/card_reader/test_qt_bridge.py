@@ -40,7 +40,7 @@ def test_card_read_then_removed(qtbot, bridge) -> None:
     assert threading.current_thread() is threading.main_thread()
     with qtbot.waitSignal(bridge.card_removed, timeout=2000):
         reader.remove()
-    assert bridge.state == ReaderState.READY.value
+    qtbot.waitUntil(lambda: bridge.state == ReaderState.READY.value, timeout=2000)
 
 
 def test_read_failed_carries_the_error(qtbot, bridge) -> None:
