@@ -9,9 +9,7 @@ import sys
 from datetime import date
 
 from card_reader.base import CardReaderError, CardType, Identity
-from card_reader.checks import check_identity
 from card_reader.codes import nation_label
-from card_reader.registry import open_reader
 
 log = logging.getLogger(__name__)
 
@@ -58,6 +56,9 @@ def _run(args: argparse.Namespace) -> int:
 
 def read_identity(uri: str, timeout: float, today: date | None = None) -> Identity:
     """Open the reader, wait up to `timeout` for a card, check it, close the reader."""
+    from card_reader.checks import check_identity
+    from card_reader.registry import open_reader  # drivers load only when a card is read
+
     reader = open_reader(uri)
     try:
         reader.open()
