@@ -276,7 +276,16 @@ class CupsPrinter:
                     )
                     detail = f"job {job.job_id} {last} ({reasons}{'; ' + said if said else ''})"
                     raise fail(job, PrintFailedError, detail, status, on_progress)
-                if state in (JOB_PENDING, JOB_HELD, JOB_STOPPED):
+                if state == JOB_STOPPED:
+                    # A filter or backend failed; CUPS may retry much later, the resident cannot wait.
+                    said = str(attrs.get("job-printer-state-message", "") or "").strip()
+                    reasons = ", ".join(_as_list(attrs.get("job-state-reasons", "")))
+                    self._cancel(number)
+                    now = self.status()
+                    status = now if not now.can_print else _error(said or reasons or "job stopped")
+                    detail = f"job {job.job_id} stopped ({said or reasons}); cancelled"
+                    raise fail(job, PrintFailedError, detail, status, on_progress)
+                if state in (JOB_PENDING, JOB_HELD):
                     now = self.status()
                     if not now.can_print:
                         self._cancel(number)

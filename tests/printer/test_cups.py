@@ -15,12 +15,19 @@ from pathlib import Path
 import pytest
 from PIL import Image, ImageChops, ImageFilter
 
-from printer.base import JobState, PrinterNotReadyError, PrinterState, PrintFailedError, PrintJob
+from printer.base import (
+    JobState,
+    PrinterError,
+    PrinterNotReadyError,
+    PrinterState,
+    PrintFailedError,
+    PrintJob,
+)
 from printer.cups import CupsPrinter, map_printer_status
 from printer.registry import open_printer
 from printer.testpage import render_test_page
 
-from .conftest import CUPS_PDF_OUT, wait_until
+from .conftest import CUPS_PDF_OUT, QUEUE, Cups, wait_until
 
 pytestmark = pytest.mark.cups
 
@@ -33,12 +40,8 @@ def _title(stem: str) -> str:
     return f"{stem}-{os.getpid()}-{next(_titles)}"
 
 
-def _sh(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(args, capture_output=True, text=True, timeout=10, check=False)
-
-
-def _not_completed(queue: str) -> str:
-    return _sh("lpstat", "-W", "not-completed", "-o", queue).stdout.strip()
+def _not_completed(cups: Cups, queue: str) -> str:
+    return cups.run("lpstat", "-W", "not-completed", "-o", queue).stdout.strip()
 
 
 def _grey(pdf: Path, tmp_path: Path, name: str) -> Image.Image:
@@ -58,7 +61,7 @@ def _count(image: Image.Image) -> int:
 
 
 @pytest.fixture
-def stuck_queue(cupsd: object) -> Iterator[str]:
+def stuck(cupsd: Cups) -> Iterator[Cups]:
     """A raw queue whose socket printer accepts the connection and never finishes the job."""
     server = socket.create_server(("127.0.0.1", 0))
     held: list[socket.socket] = []
@@ -77,13 +80,13 @@ def stuck_queue(cupsd: object) -> Iterator[str]:
     thread = threading.Thread(target=accept, daemon=True)
     thread.start()
     port = server.getsockname()[1]
-    done = _sh("lpadmin", "-p", STUCK, "-E", "-v", f"socket://127.0.0.1:{port}", "-m", "raw")
+    done = cupsd.run("lpadmin", "-p", STUCK, "-E", "-v", f"socket://127.0.0.1:{port}", "-m", "raw")
     assert done.returncode == 0, done.stderr
     try:
-        yield STUCK
+        yield Cups(cupsd.server, cupsd.root, STUCK)
     finally:
-        _sh("cancel", "-a", STUCK)
-        _sh("lpadmin", "-x", STUCK)
+        cupsd.run("cancel", "-a", STUCK)
+        cupsd.run("lpadmin", "-x", STUCK)
         stop.set()
         thread.join(2)
         for conn in held:
@@ -94,19 +97,19 @@ def stuck_queue(cupsd: object) -> Iterator[str]:
 # -- status -----------------------------------------------------------------------------------
 
 
-def test_enabled_queue_is_ready(queue: str) -> None:
+def test_enabled_queue_is_ready(cups: Cups) -> None:
     """GIVEN the enabled cups-pdf queue WHEN status() THEN READY."""
-    status = open_printer(f"cups://{queue}").status()
+    status = open_printer(cups.uri()).status()
     assert status.state is PrinterState.READY and status.can_print
 
 
 def test_stopped_queue_is_not_ready_with_the_reason_and_refuses_jobs(
-    queue: str, slip_pdf: bytes
+    cups: Cups, slip_pdf: bytes
 ) -> None:
     """GIVEN `cupsdisable -r reason` WHEN status() / print() THEN not ready with the reason text,
     PrinterNotReadyError with a FAILED job, and nothing submitted; cupsenable makes it ready again."""
-    printer = open_printer(f"cups://{queue}?timeout=10")
-    assert _sh("cupsdisable", "-r", "缺纸 out of paper (test)", queue).returncode == 0
+    printer = open_printer(cups.uri(timeout=10))
+    assert cups.run("cupsdisable", "-r", "缺纸 out of paper (test)", QUEUE).returncode == 0
     status = printer.status()
     assert not status.can_print
     assert status.state is PrinterState.OFFLINE
@@ -116,15 +119,15 @@ def test_stopped_queue_is_not_ready_with_the_reason_and_refuses_jobs(
     assert caught.value.job.state is JobState.FAILED
     assert caught.value.job.history == [JobState.QUEUED, JobState.FAILED]
     assert caught.value.job.job_id is None
-    assert _not_completed(queue) == ""
-    _sh("cupsenable", queue)
+    assert _not_completed(cups, QUEUE) == ""
+    cups.run("cupsenable", QUEUE)
     assert printer.status().state is PrinterState.READY
 
 
-def test_queue_rejecting_jobs_is_not_ready(queue: str) -> None:
+def test_queue_rejecting_jobs_is_not_ready(cups: Cups) -> None:
     """GIVEN `cupsreject` WHEN status() THEN not ready (not accepting jobs)."""
-    _sh("cupsreject", "-r", "maintenance", queue)
-    status = open_printer(f"cups://{queue}").status()
+    cups.run("cupsreject", "-r", "maintenance", QUEUE)
+    status = open_printer(cups.uri()).status()
     assert not status.can_print and "not accepting" in status.staff_message
 
 
@@ -139,9 +142,9 @@ def test_unreachable_cupsd_is_offline(slip_pdf: bytes) -> None:
     assert time.monotonic() - started < 10
 
 
-def test_missing_queue_is_an_error(cupsd: object) -> None:
+def test_missing_queue_is_an_error(cupsd: Cups) -> None:
     """GIVEN a queue that does not exist WHEN status() THEN ERROR naming it."""
-    status = open_printer("cups://NO_SUCH_QUEUE").status()
+    status = open_printer(cupsd.uri("NO_SUCH_QUEUE")).status()
     assert status.state is PrinterState.ERROR and "not-found" in status.reasons
 
 
@@ -149,18 +152,18 @@ def test_missing_queue_is_an_error(cupsd: object) -> None:
 
 
 def test_a4_page_prints_through_cups_pdf_and_looks_like_the_original(
-    queue: str, tmp_path: Path
+    cups: Cups, tmp_path: Path
 ) -> None:
     """GIVEN a ready queue WHEN an A4 page prints THEN queued->sent->done with the CUPS job id, and
     the cups-pdf output rasterises like the original (Ghostscript drops the text layer)."""
     pdf = render_test_page("a4", datetime(2026, 1, 15, 9, 41), "cups://KIOSK_PDF")
     title = _title("kiosk-a4")
     seen: list[JobState] = []
-    job = open_printer(f"cups://{queue}?timeout=30").print(
+    job = open_printer(cups.uri(timeout=30)).print(
         pdf, title=title, on_progress=lambda j: seen.append(j.state)
     )
     assert job.state is JobState.DONE and seen == [JobState.QUEUED, JobState.SENT, JobState.DONE]
-    assert job.job_id and job.job_id.startswith(f"{queue}-")
+    assert job.job_id and job.job_id.startswith(f"{QUEUE}-")
     number = job.job_id.rsplit("-", 1)[1]
     outputs = wait_until(lambda: sorted(CUPS_PDF_OUT.glob(f"{title}*-job_{number}.pdf")), 10)
     assert len(outputs) == 1, f"no cups-pdf output for job {number}"
@@ -169,6 +172,7 @@ def test_a4_page_prints_through_cups_pdf_and_looks_like_the_original(
     original.write_bytes(pdf)
     printed = _grey(outputs[0], tmp_path, "printed")
     expected = _grey(original, tmp_path, "expected")
+    outputs[0].unlink()
     assert printed.size == expected.size
     mean_difference = sum(ImageChops.difference(printed, expected).get_flattened_data()) / (
         255 * printed.width * printed.height
@@ -194,26 +198,22 @@ OWNER_GET_JOB = """{
 
 
 def test_chinese_title_and_copies_are_passed_to_lp(
-    queue: str, slip_pdf: bytes, tmp_path: Path
+    cups: Cups, slip_pdf: bytes, tmp_path: Path
 ) -> None:
     """GIVEN a Chinese title and 2 copies WHEN printed THEN CUPS records both."""
-    job = open_printer(f"cups://{queue}?timeout=30").print(
-        slip_pdf, copies=2, title="居住证明 回执"
-    )
+    job = open_printer(cups.uri(timeout=30)).print(slip_pdf, copies=2, title="居住证明 回执")
     number = job.job_id.rsplit("-", 1)[1]
     test = tmp_path / "owner-get-job.test"
     test.write_text(OWNER_GET_JOB)
-    out = _sh("ipptool", "-tv", f"ipp://localhost/jobs/{number}", str(test)).stdout
+    out = cups.job_attributes(number, str(test))
     assert "job-name (nameWithoutLanguage) = 居住证明 回执" in out
     assert "copies (integer) = 2" in out
 
 
-def test_job_that_never_completes_times_out_and_is_cancelled(
-    stuck_queue: str, slip_pdf: bytes
-) -> None:
+def test_job_that_never_completes_times_out_and_is_cancelled(stuck: Cups, slip_pdf: bytes) -> None:
     """GIVEN a printer that takes the job and never finishes WHEN printing with timeout=1.5 THEN
     PrintFailedError after about 1.5 s, the job is cancelled in CUPS (no surprise print later)."""
-    printer = open_printer(f"cups://{stuck_queue}?timeout=1.5")
+    printer = open_printer(stuck.uri(timeout=1.5))
     assert printer.status().can_print
     started = time.monotonic()
     with pytest.raises(PrintFailedError) as caught:
@@ -224,40 +224,49 @@ def test_job_that_never_completes_times_out_and_is_cancelled(
     assert job.history == [JobState.QUEUED, JobState.SENT, JobState.FAILED]
     assert "not completed within 1.5 s" in job.reason and "cancelled" in job.reason
     number = job.job_id.rsplit("-", 1)[1]
-    state = wait_until(
-        lambda: (
-            "job-state (enum) = canceled"
-            in _sh(
-                "ipptool", "-tv", f"ipp://localhost/jobs/{number}", "get-job-attributes.test"
-            ).stdout
-        ),
-        5,
-    )
-    assert state, "the timed-out job was not cancelled"
+    cancelled = wait_until(lambda: "job-state (enum) = canceled" in stuck.job_attributes(number), 5)
+    assert cancelled, "the timed-out job was not cancelled"
 
 
-def test_queue_stopped_while_the_job_waits_fails_fast(stuck_queue: str, slip_pdf: bytes) -> None:
+def test_queue_stopped_while_the_job_waits_fails_fast(stuck: Cups, slip_pdf: bytes) -> None:
     """GIVEN a job just submitted WHEN the queue is stopped under it THEN PrintFailedError with the
     stopped status well before the timeout, and the job is cancelled."""
 
     def stop_queue(job: PrintJob) -> None:
         if job.state is JobState.SENT:
-            _sh("cupsdisable", "-r", "jam (test)", stuck_queue)
+            stuck.run("cupsdisable", "-r", "jam (test)", STUCK)
 
-    printer = open_printer(f"cups://{stuck_queue}?timeout=20")
+    printer = open_printer(stuck.uri(timeout=20))
     started = time.monotonic()
     with pytest.raises(PrintFailedError) as caught:
         printer.print(slip_pdf, title=_title("stopped"), on_progress=stop_queue)
     assert time.monotonic() - started < 5
     assert caught.value.status.state is PrinterState.OFFLINE
     assert "paused" in caught.value.status.reasons
-    assert wait_until(lambda: _not_completed(stuck_queue) == "", 5)
+    assert wait_until(lambda: _not_completed(stuck, STUCK) == "", 5)
 
 
-def test_not_a_pdf_is_refused_before_lp(queue: str) -> None:
+def test_filter_failure_fails_the_job_at_once(cups: Cups, slip_pdf: bytes) -> None:
+    """GIVEN filters that cannot write their temp files WHEN printing THEN the job stops in CUPS and
+    print() fails at once with CUPS's message (not after the timeout), job cancelled."""
+    tmp = cups.root / "tmp"
+    tmp.chmod(0o755)  # filters run as lp: they can no longer write here
+    try:
+        started = time.monotonic()
+        with pytest.raises(PrintFailedError) as caught:
+            open_printer(cups.uri(timeout=30)).print(slip_pdf, title=_title("filter"))
+        assert time.monotonic() - started < 10
+    finally:
+        tmp.chmod(0o1770)
+    assert "Filter failed" in caught.value.job.reason
+    assert caught.value.job.history == [JobState.QUEUED, JobState.SENT, JobState.FAILED]
+    assert wait_until(lambda: _not_completed(cups, QUEUE) == "", 5)
+
+
+def test_not_a_pdf_is_refused_before_lp(cups: Cups) -> None:
     """GIVEN bytes that are not a PDF WHEN print() THEN PrintFailedError and no job."""
     with pytest.raises(PrintFailedError):
-        open_printer(f"cups://{queue}").print(b"hello")
+        open_printer(cups.uri()).print(b"hello")
 
 
 # -- the attribute mapping, for reasons cups-pdf never reports ------------------------------------
@@ -312,7 +321,5 @@ def test_stopped_state_and_rejecting_queue_are_not_ready() -> None:
 )
 def test_bad_cups_uris_are_refused(uri: str) -> None:
     """GIVEN a malformed cups URI WHEN opened THEN PrinterError."""
-    from printer.base import PrinterError
-
     with pytest.raises(PrinterError):
         CupsPrinter.from_uri(uri)
