@@ -33,7 +33,7 @@ class Document:
     terminal_id: str
     particulars: tuple[Field, ...] = ()
     answers: tuple[Field, ...] = ()
-    purpose: str | None = None  # certificate: 本证明仅用于{purpose}
+    purpose: str | None = None  # certificate: the whole purpose sentence, 本证明仅用于…
     validity_days: int | None = None
     next_steps: str | None = None
     where_to_go: str | None = None

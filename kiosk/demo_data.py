@@ -246,6 +246,12 @@ def _tags_for(rng: random.Random, age: int, sex: str) -> set[str]:
         tags.add("veteran")
         if age >= 30 and rng.random() < 0.3:
             tags.add("entitled_group")
+        if age >= 45 and rng.random() < 0.2:
+            tags.add("ill_returned_veteran")
+    if rng.random() < 0.12:
+        tags.add("rural_hukou")
+    if age >= 16 and "pensioner" not in tags and rng.random() < 0.3:
+        tags.add("resident_pension_insured")
     if rng.random() < 0.04:
         tags.add("military_family")
     if age >= 18 and rng.random() < 0.12:
@@ -259,6 +265,8 @@ def _tags_for(rng: random.Random, age: int, sex: str) -> set[str]:
                 tags.add("employment_difficulty")
         elif rng.random() < 0.1:
             tags.add("flexible_employment")
+            if rng.random() < 0.4:
+                tags.add("employment_difficulty")
     if age >= 40 and rng.random() < 0.12:
         tags.add("only_child_parent")
         if age >= 49 and rng.random() < 0.05:

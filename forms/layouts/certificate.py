@@ -111,7 +111,7 @@ def _layout_flow(doc: Document, font: str, size: float) -> _Flow:
     leading = size * 1.75
     texts = [doc.body]
     if doc.purpose:
-        texts.append(_closing_line("本证明仅用于", doc.purpose))
+        texts.append(_closing_line("", doc.purpose))
     if doc.validity_days:
         texts.append(f"本证明自出具之日起{doc.validity_days}日内有效。")
     paragraphs = [

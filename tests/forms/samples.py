@@ -45,7 +45,7 @@ def certificate(**changes: object) -> Document:
             Field("民族", "汉族"),
             Field("住址", "铜川市王益区红旗街道红旗街社区幸福小区3号楼2单元501室"),
         ),
-        purpose="办理城乡居民养老保险待遇资格认证",
+        purpose="本证明仅用于办理城乡居民养老保险待遇资格认证",
         validity_days=30,
     )
     return replace(doc, **changes)  # type: ignore[arg-type]
