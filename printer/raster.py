@@ -13,6 +13,7 @@ feeds exactly n raster rows and `GS L n` indents n dots.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -31,6 +32,8 @@ DEFAULT_BAND_ROWS = 96  # rows per GS v 0 band (about 7 KB at 576 dots)
 DEFAULT_MIN_GAP = 4  # blank rows worth a feed instead of being sent as zeros
 DEFAULT_BOTTOM_MARGIN = 24  # dots fed after the content, before the cut (3 mm)
 MAX_FEED = 255  # ESC J takes one byte
+# pdfium is not thread-safe: a print worker and a status poller may both end up here.
+_PDFIUM_LOCK = threading.Lock()
 
 
 class RasterError(ValueError):
@@ -224,11 +227,27 @@ def _render_ink(pdf: bytes, dots: int, threshold: int) -> Image.Image:
     """All pages at `dots` wide, stacked; mode "1" with 1 (white in PIL terms) = ink."""
     if not pdf.startswith(b"%PDF-"):
         raise RasterError("not a PDF document")
+    table = [255 if v < threshold else 0 for v in range(256)]
+    with _PDFIUM_LOCK:
+        pages = _render_pages(pdf, dots, table)
+    if not pages:
+        raise RasterError("the PDF has no pages")
+    height = sum(p.height for p in pages)
+    if len(pages) == 1 and pages[0].width == dots:
+        return pages[0]
+    sheet = Image.new("1", (dots, height), 0)
+    y = 0
+    for p in pages:
+        sheet.paste(p.crop((0, 0, min(dots, p.width), p.height)), (0, y))
+        y += p.height
+    return sheet
+
+
+def _render_pages(pdf: bytes, dots: int, table: list[int]) -> list[Image.Image]:
     try:
         doc = pdfium.PdfDocument(pdf)
     except pdfium.PdfiumError as exc:
         raise RasterError(f"unreadable PDF ({exc})") from None
-    table = [255 if v < threshold else 0 for v in range(256)]
     pages: list[Image.Image] = []
     try:
         for index in range(len(doc)):
@@ -244,17 +263,7 @@ def _render_ink(pdf: bytes, dots: int, threshold: int) -> Image.Image:
                 page.close()
     finally:
         doc.close()
-    if not pages:
-        raise RasterError("the PDF has no pages")
-    height = sum(p.height for p in pages)
-    if len(pages) == 1 and pages[0].width == dots:
-        return pages[0]
-    sheet = Image.new("1", (dots, height), 0)
-    y = 0
-    for p in pages:
-        sheet.paste(p.crop((0, 0, min(dots, p.width), p.height)), (0, y))
-        y += p.height
-    return sheet
+    return pages
 
 
 def _check_dots(dots: int) -> None:
