@@ -67,14 +67,10 @@ class CardHand:
         ]
         if residents:
             cards.append(
-                DemoCard(
-                    "过期身份证 Expired card", lambda: self.place(expired_card(residents[0], today))
-                )
+                DemoCard("过期的身份证", lambda: self.place(expired_card(residents[0], today)))
             )
-        cards.append(
-            DemoCard("未登记的人 Unknown person", lambda: self.place(stranger_card(today)))
-        )
-        cards.append(DemoCard("无法读取的卡 Unreadable", self.unreadable))
+        cards.append(DemoCard("未登记的人", lambda: self.place(stranger_card(today))))
+        cards.append(DemoCard("读不出的卡", self.unreadable))
         return cards
 
 

@@ -133,8 +133,8 @@ class KioskSession(QObject):
         self.resident_changed.emit(resident)
         log.info("session start for %s", resident.masked_id)
         self._tell(
-            "请选择要办理的事项。点左边的类别，可以看到更多事项",
-            "Please choose a service. Tap a category on the left to see more.",
+            "请选择要办理的事项。点上面的类别，可以看到更多事项",
+            "Please choose a service. Tap a category above to see more.",
         )
         self._go(Step.MENU)
 
@@ -191,6 +191,9 @@ class KioskSession(QObject):
             return False
         self.item = item
         self.item_changed.emit(item)
+        self._tell(
+            "看清楚后，请按蓝色的“打印”按钮", "When you are ready, press the blue Print button."
+        )
         self._go(Step.ITEM)
         return True
 
@@ -228,6 +231,7 @@ class KioskSession(QObject):
         if self.step == Step.ITEM:
             self.item = None
             self.item_changed.emit(None)
+            self._tell("请选择要办理的事项", "Please choose a service.")
             self._go(Step.MENU)
         elif self.step in (Step.MENU, Step.DONE):
             self.end("done" if self.step == Step.DONE else "cancel")

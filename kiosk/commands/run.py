@@ -29,6 +29,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     d.add_argument(
         "--script", action="store_true", help="play the scripted session in the window, then exit"
     )
+    d.add_argument("--no-panel", action="store_true", help="hide the demo card panel")
     d.add_argument(
         "--out", type=Path, help="where the headless demo puts screenshots (default: data dir)"
     )
@@ -117,10 +118,8 @@ def _demo(args: argparse.Namespace) -> int:
     app = qt_app()
     panel = (
         None
-        if headless
-        else DemoPanel(
-            hand.cards(residents, date.today()), DemoCard("取走身份证 Remove card", hand.remove)
-        )
+        if headless or args.no_panel
+        else DemoPanel(hand.cards(residents, date.today()), DemoCard("取走身份证", hand.remove))
     )
     running = start_kiosk(core, reader, side_panel=panel, voice=not scripted and config.ui.voice)
     try:

@@ -63,39 +63,30 @@ class MenuScreen(QWidget):
         top.addWidget(self.exit_button)
         outer.addLayout(top)
 
-        body = QHBoxLayout()
-        cats = QWidget()
-        cat_box = QVBoxLayout(cats)
-        cat_box.setContentsMargins(0, 0, 0, 0)
-        cat_box.setSpacing(4)
+        # all ten categories visible at once, two rows of five: nothing hidden behind a scroll
+        cats = QGridLayout()
+        cats.setSpacing(8)
         self.category_group = QButtonGroup(self)
         self.category_ids: list[str] = []
         for i, category in enumerate(catalog.categories):
-            button = QPushButton(f"  {category.name_zh}")
+            button = QPushButton(category.name_zh)
             button.setObjectName("category")
             button.setCheckable(True)
             self.category_group.addButton(button, i)
             self.category_ids.append(category.id)
-            cat_box.addWidget(button)
-        cat_box.addStretch(1)
+            cats.addWidget(button, i // 5, i % 5)
         self.category_group.idClicked.connect(lambda i: self.show_category(self.category_ids[i]))
-        cat_area = touch_scroll(QScrollArea())
-        cat_area.setWidget(cats)
-        cat_area.setFixedWidth(300)
-        body.addWidget(cat_area)
+        outer.addLayout(cats)
 
         self.items_host = QWidget()
         self.items_grid = QGridLayout(self.items_host)
         self.items_grid.setSpacing(16)
         self.items_area = touch_scroll(QScrollArea())
         self.items_area.setWidget(self.items_host)
-        right = QVBoxLayout()
         self.category_title = QLabel()
-        self.category_title.setObjectName("title")
-        right.addWidget(self.category_title)
-        right.addWidget(self.items_area, 1)
-        body.addLayout(right, 1)
-        outer.addLayout(body, 1)
+        self.category_title.setObjectName("subtitle")
+        outer.addWidget(self.category_title)
+        outer.addWidget(self.items_area, 1)
         self.current_category = self.category_ids[0] if self.category_ids else ""
 
     def show_resident(self, resident: Any) -> None:
@@ -114,7 +105,10 @@ class MenuScreen(QWidget):
         index = self.category_ids.index(category_id)
         self.category_group.button(index).setChecked(True)
         category = self.catalog.categories[index]
-        self.category_title.setText(f"{category.name_zh}　{category.name_en}")
+        count = len(self.catalog.in_category(category_id))
+        self.category_title.setText(
+            f"{category.name_zh}（{category.name_en}）共{count}项，上下滑动可查看全部"
+        )
         self.refresh()
 
     def refresh(self) -> None:
@@ -125,8 +119,12 @@ class MenuScreen(QWidget):
                 widget.hide()  # gone at once, not at the next event loop turn
                 widget.deleteLater()
         self.item_buttons.clear()
-        for i, item in enumerate(self.catalog.in_category(self.current_category)):
-            verdict = self.availability(item)
+        judged = [
+            (item, self.availability(item))
+            for item in self.catalog.in_category(self.current_category)
+        ]
+        judged.sort(key=lambda pair: not pair[1].ok)  # what the resident can do comes first
+        for i, (item, verdict) in enumerate(judged):
             text = (
                 item.name_zh
                 if verdict.ok

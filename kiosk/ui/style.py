@@ -50,8 +50,8 @@ def stylesheet(scale: float = 1.0) -> str:
         min-height: {px(120)}; }}
     QPushButton#primary:disabled {{ background: #9AA0A6; border-color: #9AA0A6; }}
     QPushButton#quiet {{ border-color: {GREY}; color: {INK}; }}
-    QPushButton#category {{ text-align: left; min-height: {px(62)}; font-size: {px(32)};
-        border: none; border-radius: 0; background: transparent; color: {INK}; }}
+    QPushButton#category {{ min-height: {px(72)}; font-size: {px(32)}; color: {INK};
+        border-color: #C4C7C5; }}
     QPushButton#category:checked {{ background: {BLUE}; color: white; font-weight: bold; }}
     QPushButton#item {{ min-height: {px(110)}; border-color: #C4C7C5; }}
     QLabel#itemText {{ font-size: {px(32)}; color: {INK}; }}
