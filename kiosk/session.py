@@ -64,7 +64,7 @@ class KioskSession(QObject):
     printers_changed = Signal()
     session_ended = Signal(str)  # reason: card_removed | timeout | done | cancel
 
-    _work_issued = Signal(object)
+    _work_issued = Signal(object, object)  # IssuedDocument, preview image | None
     _work_done = Signal(object)
     _work_failed = Signal(object, object)  # exception, IssuedDocument | None
     _printer_status = Signal(str, object)
@@ -95,6 +95,7 @@ class KioskSession(QObject):
         self.resident: ResidentRecord | None = None
         self.item: Any = None
         self.last_issued: IssuedDocument | None = None
+        self.last_preview: Any = None  # a small picture of the first page, for the screen
         self.message: tuple[str, str] = ("", "")
         self._end_after_print = False
         self._timer = QTimer(self)
@@ -274,7 +275,7 @@ class KioskSession(QObject):
         issued: IssuedDocument | None = None
         try:
             issued = self.issuer.issue(resident, item, inputs, copies=copies, card_type=card_type)
-            self._work_issued.emit(issued)
+            self._work_issued.emit(issued, _preview(issued.pdf))
             printer = self.printers["slip" if item.paper == "slip" else "a4"]
             self.issuer.print(issued, printer, on_progress=self._progress)
             self._work_done.emit(issued)
@@ -286,9 +287,10 @@ class KioskSession(QObject):
     def _progress(self, job: PrintJob) -> None:
         self.print_progress.emit(job.state.value)
 
-    @Slot(object)
-    def _on_issued(self, issued: IssuedDocument) -> None:
+    @Slot(object, object)
+    def _on_issued(self, issued: IssuedDocument, preview: Any) -> None:
         self.last_issued = issued
+        self.last_preview = preview
         self.issued.emit(issued)
 
     @Slot(object)
@@ -343,6 +345,7 @@ class KioskSession(QObject):
         self.resident = None
         self.item = None
         self.last_issued = None
+        self.last_preview = None
         if had:
             self.resident_changed.emit(None)
             self.item_changed.emit(None)
@@ -350,3 +353,15 @@ class KioskSession(QObject):
     def _on_timeout(self) -> None:
         self._tell("操作超时，已退出", "Timed out; the session has ended.")
         self.end("timeout")
+
+
+def _preview(pdf: bytes) -> Any:
+    """The first page as a small image, rendered on the worker thread before printing starts
+    (pdfium is not thread-safe: the slip printer rasterises on this same thread afterwards)."""
+    try:
+        from forms.preview import render_preview
+
+        return render_preview(pdf, dpi=60)
+    except Exception:  # a preview is a nicety: never stop printing for it
+        log.exception("preview failed")
+        return None

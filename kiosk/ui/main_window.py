@@ -166,7 +166,7 @@ class KioskWindow(QMainWindow):
         self.notice_en.setText(en)
 
     def _on_issued(self, issued: Any) -> None:
-        self.printing.show_issued(issued.serial, _preview(issued.pdf))
+        self.printing.show_issued(issued.serial, _pixmap(self.session.last_preview))
 
     def _on_printers(self) -> None:
         monitor = self.session.monitor
@@ -198,14 +198,12 @@ class _TouchFilter(QObject):
         return False
 
 
-def _preview(pdf: bytes) -> QPixmap | None:
-    try:
-        from forms.preview import render_preview, to_qimage
-
-        return QPixmap.fromImage(to_qimage(render_preview(pdf, dpi=60)))
-    except Exception:  # a preview is a nicety: never stop printing for it
-        log.exception("preview failed")
+def _pixmap(image: Any) -> QPixmap | None:
+    if image is None:
         return None
+    from forms.preview import to_qimage
+
+    return QPixmap.fromImage(to_qimage(image))
 
 
 def fit_to_screen(window: QMainWindow, fullscreen: bool) -> None:
