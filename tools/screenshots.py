@@ -6,12 +6,13 @@ Usage: .venv/bin/python tools/screenshots.py [OUT_DIR]   (default docs/img)
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
+
+from PIL import Image
 
 ROOT = Path(__file__).resolve().parent.parent
 WANTED = {
