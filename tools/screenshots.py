@@ -12,8 +12,6 @@ import tempfile
 import time
 from pathlib import Path
 
-from PIL import Image
-
 ROOT = Path(__file__).resolve().parent.parent
 WANTED = {
     "01-waiting": "screen-waiting",
