@@ -51,11 +51,9 @@ def main() -> int:
                 name = WANTED.get(path.stem)
                 if name:
                     target = out / f"{name}.png"
-                    subprocess.run(
-                        ["convert", str(path), "-resize", "1200x", str(target)], check=False
-                    )
-                    if not target.exists():
-                        shutil.copy(path, target)
+                    with Image.open(path) as image:
+                        size = (1200, round(image.height * 1200 / image.width))
+                        image.resize(size, Image.Resampling.LANCZOS).save(target)
                     print(target)
     finally:
         xvfb.terminate()
