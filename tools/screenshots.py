@@ -12,6 +12,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from PIL import Image
+
 ROOT = Path(__file__).resolve().parent.parent
 WANTED = {
     "01-waiting": "screen-waiting",
