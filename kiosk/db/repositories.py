@@ -5,7 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from kiosk.db.models import AuditEvent, Issuance, PrintJobRecord, Resident, SerialCounter, Terminal
@@ -166,19 +168,25 @@ class IssuanceRepository:
         self.session = session
 
     def next_serial(self, community_code: str, day: date) -> str:
-        """Allocate `<community code>-<YYYYMMDD>-<sequence>` inside the caller's transaction."""
+        """Allocate `<community code>-<YYYYMMDD>-<sequence>` inside the caller's transaction.
+
+        One atomic upsert (INSERT ... ON CONFLICT DO UPDATE ... RETURNING): two terminals issuing
+        at the same moment get different sequences on PostgreSQL and SQLite alike.
+        """
         key = day.strftime("%Y%m%d")
-        result = self.session.execute(
-            update(SerialCounter)
-            .where(SerialCounter.community_code == community_code, SerialCounter.day == key)
-            .values(last=SerialCounter.last + 1)
+        dialect = self.session.get_bind().dialect.name
+        insert = {"postgresql": pg_insert, "sqlite": sqlite_insert}[dialect]
+        statement = (
+            insert(SerialCounter)
+            .values(community_code=community_code, day=key, last=1)
+            .on_conflict_do_update(
+                index_elements=[SerialCounter.community_code, SerialCounter.day],
+                set_={"last": SerialCounter.last + 1},
+            )
             .returning(SerialCounter.last)
-        ).scalar()
-        if result is None:
-            self.session.add(SerialCounter(community_code=community_code, day=key, last=1))
-            self.session.flush()
-            result = 1
-        return f"{community_code}-{key}-{result:05d}"
+        )
+        sequence = self.session.execute(statement).scalar_one()
+        return f"{community_code}-{key}-{sequence:05d}"
 
     def create(
         self,
