@@ -7,6 +7,7 @@ import sys
 from dataclasses import dataclass
 from typing import Any
 
+from PySide6.QtCore import QtMsgType, qInstallMessageHandler
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QApplication, QWidget
 
@@ -40,9 +41,27 @@ class RunningKiosk:
 
 
 def qt_app() -> QApplication:
-    """The QApplication (created once)."""
+    """The QApplication (created once); Qt's own messages go to the kiosk log."""
+    qInstallMessageHandler(_qt_message)
     app = QApplication.instance() or QApplication(sys.argv[:1])
     return app  # type: ignore[return-value]
+
+
+_QT_LEVELS = {
+    QtMsgType.QtDebugMsg: logging.DEBUG,
+    QtMsgType.QtInfoMsg: logging.INFO,
+    QtMsgType.QtWarningMsg: logging.WARNING,
+    QtMsgType.QtCriticalMsg: logging.ERROR,
+    QtMsgType.QtFatalMsg: logging.CRITICAL,
+}
+_QT_NOISE = ("propagateSizeHints",)  # the offscreen platform's harmless complaint
+
+
+def _qt_message(kind: QtMsgType, _context: object, message: str) -> None:
+    level = _QT_LEVELS.get(kind, logging.WARNING)
+    if any(noise in message for noise in _QT_NOISE):
+        level = logging.DEBUG
+    logging.getLogger("kiosk.qt").log(level, "%s", message)
 
 
 def start_kiosk(
