@@ -100,7 +100,7 @@ class _Flow:
             take = lines[:fit]
             lines = lines[fit:]
             shown = label_lines if first else [f"{label}（续）"]
-            self._row_part(shown[: max(len(take), 1)], take)
+            self._row_part(shown, take)  # every label line: a long label grows the row
             first = False
 
     def _row_part(self, label_lines: list[str], lines: list[str]) -> None:

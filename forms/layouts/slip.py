@@ -96,19 +96,24 @@ class _Column:
 
     def title(self, s: str, size: float) -> None:
         """Centred and bold; shrunk a little to stay on one line, else wrapped in even lines."""
+        self.centred(s, size, bold=True, min_scale=0.82)
+
+    def centred(self, s: str, size: float, *, bold: bool = False, min_scale: float = 0.82) -> None:
+        """A centred line shrunk (down to min_scale) to stay whole, else wrapped in even lines
+        (never one orphaned character on a line of its own)."""
         font = self.font
         fitted = size
-        while fitted > size * 0.82 and stringWidth(s, font, fitted) > self.width:
+        while fitted > size * min_scale and stringWidth(s, font, fitted) > self.width:
             fitted -= 0.5
         if stringWidth(s, font, fitted) <= self.width:
-            self.lines(s, fitted, bold=True, align="centre", leading=1.25)
+            self.lines(s, fitted, bold=bold, align="centre", leading=1.25)
             return
         n = len(break_lines(s, font, size, self.width))
         width = self.width
         while width > size * 2 and len(break_lines(s, font, size, width - size)) == n:
             width -= size
         for line in break_lines(s, font, size, width):
-            self.lines(line, size, bold=True, align="centre", leading=1.25)
+            self.lines(line, size, bold=bold, align="centre", leading=1.25)
 
     def heading(self, s: str, size: float) -> None:
         self.gap(1.5 * mm)
@@ -195,7 +200,7 @@ def render_slip(doc: Document, fonts: FontSet) -> bytes:
     label = draw.reprint_label(doc)
     if label:
         col.mark(label, paper.title * 0.8)
-    col.lines(doc.issuer_name, paper.issuer, align="centre")
+    col.centred(doc.issuer_name, paper.issuer, min_scale=0.75)
     col.gap(1 * mm)
     col.title(doc.title, paper.title)
     col.rule(dashed=False)
