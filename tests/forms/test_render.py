@@ -182,3 +182,22 @@ def test_without_qr_payload_renders_without_qr(fonts: FontSet) -> None:
     """Unsigned documents still render (no QR, no keywords)."""
     for doc in (samples.certificate(), samples.form(), samples.slip()):
         assert render(doc, fonts).startswith(b"%PDF")
+
+
+def test_a_long_answer_label_is_printed_whole(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """GIVEN an answer whose label is wider than the label column WHEN the form is rendered
+    THEN every character of the label is on the paper (it wraps; it is never cut off)."""
+    import subprocess
+
+    from forms.document import Field
+    from forms.render import render
+    from tests.forms import samples
+
+    label = "最需要哪一项上门服务项目"
+    doc = samples.form(answers=(Field(label, "助餐"),))
+    path = tmp_path / "form.pdf"
+    path.write_bytes(render(doc))
+    text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True)
+    flat = text.stdout.replace("\n", "").replace(" ", "")
+    assert all(ch in flat for ch in label)
+    assert flat.count("项目") >= 1
