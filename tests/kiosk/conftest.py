@@ -63,3 +63,26 @@ def pg_url() -> Iterator[str]:
     finally:
         with psycopg.connect(admin, autocommit=True) as conn:
             conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+# Appended below the original fixtures (this file is shared), hence the late import.
+from printer.emulators.cupsd import CupsdError, CupsServer, PrivateCupsd  # noqa: E402
+
+
+@pytest.fixture(scope="session")
+def kiosk_cups() -> Iterator[CupsServer]:
+    """A private cupsd (own config, spool and port; stopped by its pid) with the cups-pdf queue
+    KIOSK_PDF, for kiosk sessions that print A4 through real CUPS."""
+    scheduler = PrivateCupsd()
+    try:
+        scheduler.start()
+        queue = scheduler.add_pdf_queue()
+    except CupsdError as exc:
+        scheduler.stop()
+        if "not installed" in str(exc):
+            pytest.skip(str(exc))
+        pytest.fail(str(exc))
+    try:
+        yield queue
+    finally:
+        scheduler.stop()
