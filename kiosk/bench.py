@@ -67,6 +67,7 @@ BENCHMARKS: dict[str, str] = {
     "preview_raster": "kiosk.benchmarks.documents:preview_raster",
     "slip_to_escpos": "kiosk.benchmarks.printing:slip_to_escpos",
     "slip_wire_bytes": "kiosk.benchmarks.printing:slip_wire_bytes",
+    "confirm_to_cups_submitted": "kiosk.benchmarks.printing:confirm_to_cups_submitted",
 }
 
 

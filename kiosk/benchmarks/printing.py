@@ -1,4 +1,5 @@
-"""Printing benchmarks: slip PDF -> ESC/POS bytes (time, against python-escpos) and wire bytes.
+"""Printing benchmarks: slip PDF -> ESC/POS bytes (time, against python-escpos), wire bytes, and
+a resident's confirm -> job accepted by a real (private) cupsd.
 
 The slip is a real one from the documents library (`forms.render`, 80 mm layout with QR), the
 kind a resident takes away after applying.
@@ -8,13 +9,23 @@ from __future__ import annotations
 
 import contextlib
 import io
+import os
+import statistics
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import replace
 from datetime import date, datetime
+from pathlib import Path
+from typing import TypeVar
 
 from forms.document import Document, Field
 from forms.render import render
 from kiosk.bench import Measurement, time_ms
 from kiosk.config import Config
 from printer.raster import DOTS_80MM, encode_naive, encode_slip, rasterize
+
+T = TypeVar("T")
 
 
 def demo_slip(config: Config) -> bytes:
@@ -83,3 +94,121 @@ def slip_wire_bytes(config: Config) -> Measurement:
         note=f"{seconds:.1f} s at 19200 baud (naive {naive * 10 / 19200:.1f} s); "
         f"without GS L margins {plain} bytes ({plain / naive:.3f})",
     )
+
+
+def confirm_to_cups_submitted(config: Config) -> Measurement:
+    """From the resident's confirm (KioskSession.submit on 居住证明) to the job accepted by cupsd
+    (its PrintJob reaches "sent": `lp` returned the CUPS job id).
+
+    The whole kiosk runs (window offscreen, no reader, no voice) on a scratch register with an
+    A4 printer `cups://KIOSK_PDF?server=...`: a private cupsd with a cups-pdf queue, started and
+    stopped here. The path includes issuing (serial, record, sign, render), the screen preview and
+    the queue status check before `lp`. The note adds confirm -> job completed and confirm ->
+    cups-pdf's output file on disk.
+    """
+    if not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from kiosk.app import build_core
+    from kiosk.benchmarks.issuing import scratch_config
+    from kiosk.db.repositories import ResidentRepository
+    from kiosk.demo_cards import identity_of
+    from kiosk.demo_data import seed_demo
+    from kiosk.session import Step
+    from kiosk.ui.launch import start_kiosk
+    from printer.emulators.cupsd import PrivateCupsd
+
+    confirm, sent, done, on_disk = [], [], [], []
+    with tempfile.TemporaryDirectory() as tmp, PrivateCupsd() as cups:
+        cups.add_pdf_queue()
+        scratch = scratch_config(config, Path(tmp))
+        printers = replace(scratch.printers, a4=cups.uri(timeout=60), slip=Path(tmp).as_uri())
+        core = build_core(replace(scratch, printers=printers), migrate=True, create_key=True)
+        running = start_kiosk(core, None, voice=False)
+        session = running.session
+        running.window.show()
+        item = core.catalog.item("residence_certificate")
+        today = datetime.now().date()
+        with core.sessions.begin() as db:
+            repo = ResidentRepository(db)
+            seed_demo(repo, datetime.now(), count=20)
+            resident = next(
+                r for r in repo.sample(20) if item.check_eligibility(r, today, "resident").eligible
+            )
+        card = identity_of(resident, today)
+        stamps: dict[str, float] = {}
+        session.print_progress.connect(lambda state: stamps.setdefault(state, time.perf_counter()))
+        try:
+            for _ in range(2 + 15):  # two warm-up sessions, then the measured ones
+                stamps.clear()
+                session.card_read(card)
+                if not session.choose_item(item.id):
+                    raise RuntimeError(f"residence_certificate not available: {session.message}")
+                wall = time.time()
+                start = time.perf_counter()
+                if not session.submit({"purpose": "子女入学"}):
+                    raise RuntimeError(f"submit refused: {session.message}")
+                seen: list[tuple[Path, float]] = []
+
+                def finished(since: float = wall, seen: list[tuple[Path, float]] = seen) -> bool:
+                    # Look for cups-pdf's file while the job runs: it lands before CUPS says done.
+                    if session.last_issued is not None and not seen:
+                        seen.extend(_cups_pdf_file(session.last_issued.serial, since))
+                    return session.step is Step.ERROR or (session.step is Step.DONE and bool(seen))
+
+                _pump(finished, 60)
+                if session.step is Step.ERROR or "sent" not in stamps:
+                    raise RuntimeError(f"printing failed: {session.message}")
+                confirm.append(start)
+                sent.append(stamps["sent"])
+                done.append(stamps.get("done", time.perf_counter()))
+                on_disk.append(seen[0][1])
+                seen[0][0].unlink(missing_ok=True)
+                session.end("done")
+        finally:
+            running.stop()
+            running.window.close()
+            core.close()
+    skip = 2
+    to_sent = [(b - a) * 1000 for a, b in zip(confirm[skip:], sent[skip:], strict=True)]
+    to_done = [(b - a) * 1000 for a, b in zip(confirm[skip:], done[skip:], strict=True)]
+    to_disk = [(b - a) * 1000 for a, b in zip(confirm[skip:], on_disk[skip:], strict=True)]
+    median, p99 = _median_p99(to_sent)
+    return Measurement(
+        "confirm_to_cups_submitted",
+        median,
+        "ms",
+        p99=p99,
+        note=f"private cupsd, cups-pdf queue, A4 居住证明; job completed {_median_p99(to_done)[0]:.0f} ms,"
+        f" cups-pdf file on disk {_median_p99(to_disk)[0]:.0f} ms after confirm (medians)",
+    )
+
+
+def _pump(predicate: Callable[[], T], timeout: float) -> T:
+    """Run the Qt event loop until predicate() is truthy; return it (RuntimeError on timeout)."""
+    from PySide6.QtCore import QCoreApplication, QEventLoop
+
+    app = QCoreApplication.instance()
+    deadline = time.monotonic() + timeout
+    while not (value := predicate()):
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"gave up waiting after {timeout:g} s")
+        if app is not None:
+            app.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 5)
+        time.sleep(0.001)
+    return value
+
+
+def _cups_pdf_file(serial: str, since: float) -> list[tuple[Path, float]]:
+    """[(cups-pdf's output for the job titled `serial`, written after `since` (wall clock), the
+    moment it was first seen)], or [] while it is not there."""
+    from printer.emulators.cupsd import CupsServer
+
+    found = CupsServer.pdf_output(serial, "*", since=since - 1)
+    return [(found, time.perf_counter())] if found is not None else []
+
+
+def _median_p99(samples: list[float]) -> tuple[float, float]:
+    """Median and p99 the way kiosk.bench.time_ms computes them."""
+    ordered = sorted(samples)
+    p99 = ordered[min(len(ordered) - 1, round(0.99 * (len(ordered) - 1)))]
+    return statistics.median(ordered), p99
