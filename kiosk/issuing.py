@@ -262,6 +262,11 @@ class Issuer:
             )
             log.error("print failed %s on %s: %s", serial, printer.uri, exc.detail)
             raise
+        except Exception as exc:  # a driver bug must not leave the job "queued" for ever
+            reason = f"{type(exc).__name__}: {exc}"
+            self._finish(serial, job_id, JobState.FAILED, None, reason, IssuanceStatus.PRINT_FAILED)
+            log.exception("print crashed %s on %s", serial, printer.uri)
+            raise
         self._finish(serial, job_id, JobState.DONE, job, None, IssuanceStatus.PRINTED)
         return job
 

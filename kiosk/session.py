@@ -316,8 +316,9 @@ class KioskSession(QObject):
             zh = f"{zh}。您的证明已保存（编号 {issued.serial}），工作人员可为您补打"
             en = f"{en} Your document is saved (serial {issued.serial}); staff can reprint it."
         if self._end_after_print:
-            self.end("card_removed")
-            return
+            # the card is gone but the resident may still be here: say what happened (serial
+            # only, no personal data on screen) and drop everything else now
+            self._wipe()
         self._error((zh, en))
 
     # --- helpers -------------------------------------------------------------------------

@@ -113,6 +113,7 @@ class KioskWindow(QMainWindow):
         self.done.action.connect(lambda: session.end("done"))
         self.error.action.connect(session.back)
 
+        self._printers_usable: tuple[bool, ...] = ()
         self._tick = QTimer(self)
         self._tick.timeout.connect(self._update_clock)
         self._tick.start(15_000)
@@ -179,8 +180,12 @@ class KioskWindow(QMainWindow):
         self.printer_label.setObjectName("printerBad" if bad else "printerOk")
         self.printer_label.style().unpolish(self.printer_label)
         self.printer_label.style().polish(self.printer_label)
-        if self.session.step == Step.MENU:
-            self.menu.refresh()
+        # rebuild the menu only when what a resident can start has changed, keeping her place
+        usable = tuple(s.can_print for s in statuses)
+        if usable != self._printers_usable:
+            self._printers_usable = usable
+            if self.session.step == Step.MENU:
+                self.menu.refresh(keep_scroll=True)
 
     def _update_clock(self) -> None:
         now = datetime.now()

@@ -111,8 +111,9 @@ class MenuScreen(QWidget):
         )
         self.refresh()
 
-    def refresh(self) -> None:
+    def refresh(self, keep_scroll: bool = False) -> None:
         """Rebuild the service buttons (availability changes with printers)."""
+        scrolled = self.items_area.verticalScrollBar().value()
         while self.items_grid.count():
             widget = self.items_grid.takeAt(0).widget()
             if widget is not None:
@@ -137,4 +138,4 @@ class MenuScreen(QWidget):
             self.items_grid.addWidget(button, i // 2, i % 2)
             self.item_buttons[item.id] = button
         self.items_grid.setRowStretch(self.items_grid.rowCount(), 1)
-        self.items_area.verticalScrollBar().setValue(0)
+        self.items_area.verticalScrollBar().setValue(scrolled if keep_scroll else 0)

@@ -425,3 +425,62 @@ def test_silent_slip_printer_is_offline_in_the_header_and_on_slip_items(
     emulator.set_state("ready")
     qtbot.waitUntil(lambda: window.printer_label.text() == READY, timeout=5_000)
     assert session.availability(slip).ok
+
+
+def test_card_taken_away_while_the_slip_fails_still_tells_the_resident(
+    open_kiosk: OpenKiosk, emulator: EscposEmulator, seeded_db: Config, qtbot
+) -> None:  # type: ignore[no-untyped-def]
+    """GIVEN a slip printing WHEN she takes her card away and then the roll runs out
+    THEN the error screen still shows her serial and 'see staff', and her particulars are gone."""
+    running, reader = open_kiosk(slip=slip_uri(emulator))
+    session, window = running.session, running.window
+    resident = featured(seeded_db)
+    item = slip_item_for(running.core.catalog, resident)
+    place_card(running, reader, resident, qtbot)
+    open_item(running, item, qtbot)
+    emulator.run_out_after(1500)
+    qtbot.mouseClick(window.item.print_button, LEFT)
+    assert session.step == Step.PRINTING
+    reader.remove()
+    qtbot.waitUntil(lambda: session.step == Step.ERROR, timeout=30_000)
+    message = session.message[0]
+    assert "工作人员" in message and "610202001-" in message  # the serial staff will reprint
+    assert message in visible_text(window)
+    assert session.resident is None and session.identity is None
+    assert resident.name not in visible_text(window)
+
+
+class _BrokenDriver:
+    """A printer driver with a bug: it raises something that is not a PrinterError."""
+
+    uri = "broken://"
+
+    def status(self):  # type: ignore[no-untyped-def]
+        from printer.base import PrinterState, PrinterStatus
+
+        return PrinterStatus(PrinterState.READY)
+
+    def print(self, document, copies=1, title="kiosk", on_progress=None):  # type: ignore[no-untyped-def]
+        raise RuntimeError("driver bug")
+
+
+def test_a_crashing_driver_never_leaves_the_job_queued(seeded_db: Config) -> None:
+    """GIVEN a driver that crashes WHEN an issuance is printed THEN the job is recorded failed with
+    the reason and the issuance is print_failed (staff find it for a reprint)."""
+    from kiosk.app import build_core
+
+    core = build_core(seeded_db, create_key=True, printers=False)
+    try:
+        resident = featured(seeded_db)
+        issued = core.issuer.issue(resident, core.catalog.item("residence_certificate"))
+        with pytest.raises(RuntimeError):
+            core.issuer.print(issued, _BrokenDriver())
+        with core.sessions() as db:
+            from kiosk.db.repositories import IssuanceRepository
+
+            record = IssuanceRepository(db).by_serial(issued.serial)
+            jobs = IssuanceRepository(db).jobs(issued.serial)
+        assert record is not None and record.status == "print_failed"
+        assert [j.state for j in jobs] == ["failed"] and "driver bug" in (jobs[0].reason or "")
+    finally:
+        core.close()
