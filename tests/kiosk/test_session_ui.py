@@ -62,10 +62,15 @@ def pdf_text(path: Path) -> str:
     ).stdout
 
 
-def test_complete_session_prints_the_residence_certificate(kiosk, qtbot, seeded_db: Config) -> None:  # type: ignore[no-untyped-def]
+def test_complete_session_prints_the_residence_certificate(
+    kiosk, qtbot, seeded_db: Config, caplog
+) -> None:  # type: ignore[no-untyped-def]
     """GIVEN a registered resident WHEN she places her card, picks 居住证明 with a purpose and prints
     THEN an A4 PDF with an embedded CJK font, her name and masked number lands on the file printer,
     the issuance is recorded as printed, and removing the card wipes the session."""
+    import logging
+
+    caplog.set_level(logging.DEBUG)
     running, reader = kiosk
     window, session = running.window, running.session
     resident = featured(seeded_db)
@@ -115,6 +120,7 @@ def test_complete_session_prints_the_residence_certificate(kiosk, qtbot, seeded_
     qtbot.waitUntil(lambda: session.step == Step.WAITING, timeout=5_000)
     assert session.resident is None and session.identity is None and session.last_issued is None
     assert resident.name not in visible_text(window)
+    assert resident.masked_id in caplog.text and resident.id_number not in caplog.text
 
 
 def qtbot_button():  # type: ignore[no-untyped-def]
