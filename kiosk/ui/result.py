@@ -82,7 +82,7 @@ class MessageScreen(QWidget):
         outer.addLayout(row, 1)
         box.addStretch(1)
         self.mark = QLabel(mark)
-        self.mark.setObjectName("mark")
+        self.mark.setObjectName(f"{object_name}Mark")
         self.text = QLabel()
         self.text.setObjectName(object_name)
         self.text_en = QLabel()

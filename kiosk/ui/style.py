@@ -38,6 +38,8 @@ def stylesheet(scale: float = 1.0) -> str:
     QLabel#errorText {{ font-size: {px(44)}; font-weight: bold; color: {RED}; }}
     QLabel#doneText {{ font-size: {px(46)}; font-weight: bold; color: {GREEN}; }}
     QLabel#mark {{ font-size: {px(120)}; font-weight: bold; }}
+    QLabel#errorTextMark {{ font-size: {px(120)}; font-weight: bold; color: {RED}; }}
+    QLabel#doneTextMark {{ font-size: {px(120)}; font-weight: bold; color: {GREEN}; }}
     QLabel#serial {{ font-size: {px(30)}; }}
     QLabel#description {{ font-size: {px(30)}; line-height: 150%; }}
     QLabel#inputLabel {{ font-size: {px(32)}; font-weight: bold; }}
