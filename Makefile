@@ -14,7 +14,7 @@ APT_RUNTIME := fonts-arphic-uming fonts-wqy-zenhei libpcsclite-dev pcscd \
 	xvfb xauth libxcb-icccm4 libxcb-keysyms1 libxcb-image0 libxcb-render-util0 \
 	libxcb-xkb1 libxkbcommon-x11-0 libxcb-cursor0 libxcb-shape0 libxcb-randr0 \
 	libxcb-xinerama0 libegl1 libgl1 libfontconfig1 libdbus-1-3 espeak-ng \
-	python3-venv poppler-utils
+	python3-venv python3-dev gcc poppler-utils
 # Tests: the real stacks (pcscd + vpcd, CUPS + cups-pdf, poppler, zbar, a PDF peer).
 APT_TEST := vsmartcard-vpcd cups printer-driver-cups-pdf cups-bsd zbar-tools socat \
 	sox libharfbuzz-subset0 libpango-1.0-0 libpangoft2-1.0-0 postgresql

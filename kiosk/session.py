@@ -63,6 +63,7 @@ class KioskSession(QObject):
     finished = Signal(object)  # IssuedDocument, printed
     printers_changed = Signal()
     session_ended = Signal(str)  # reason: card_removed | timeout | done | cancel
+    timeout_warning = Signal(int)  # seconds left before the idle session ends
 
     _work_issued = Signal(object, object)  # IssuedDocument, preview image | None
     _work_done = Signal(object)
@@ -101,6 +102,12 @@ class KioskSession(QObject):
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.timeout.connect(self._on_timeout)
+        # a slow reader gets a warning (and a voice) before the session ends under her
+        self.warn_before_ms = min(15_000, self.idle_timeout_ms // 3)
+        self._warn_timer = QTimer(self)
+        self._warn_timer.setSingleShot(True)
+        self._warn_timer.timeout.connect(self._on_warn)
+        self._warned_over: tuple[str, str] | None = None
         self._work_issued.connect(self._on_issued)
         self._work_done.connect(self._on_done)
         self._work_failed.connect(self._on_failed)
@@ -243,17 +250,24 @@ class KioskSession(QObject):
                 self.end("cancel")
 
     def touch(self) -> None:
-        """The resident did something: restart the idle countdown."""
+        """The resident did something: restart the idle countdown (and take back a warning)."""
+        if self._warned_over is not None:
+            self._tell(*self._warned_over)
+            self._warned_over = None
         if self.step in (Step.MENU, Step.ITEM, Step.ERROR):
             self._timer.start(self.idle_timeout_ms)
+            self._warn_timer.start(self.idle_timeout_ms - self.warn_before_ms)
         elif self.step == Step.DONE:
             self._timer.start(self.result_timeout_ms)
+            self._warn_timer.stop()
 
     def end(self, reason: str) -> None:
         """Finish the session: wipe the resident's data and wait for the next card."""
         if self.resident is not None:
             log.info("session end (%s) for %s", reason, self.resident.masked_id)
         self._timer.stop()
+        self._warn_timer.stop()
+        self._warned_over = None
         self._wipe()
         self.message = ("", "")
         self._go(Step.WAITING)
@@ -339,6 +353,7 @@ class KioskSession(QObject):
         self.touch()
         if step in (Step.WAITING, Step.READING, Step.PRINTING):
             self._timer.stop()
+            self._warn_timer.stop()
 
     def _wipe(self) -> None:
         had = self.resident is not None
@@ -350,6 +365,16 @@ class KioskSession(QObject):
         if had:
             self.resident_changed.emit(None)
             self.item_changed.emit(None)
+
+    def _on_warn(self) -> None:
+        seconds = round(self.warn_before_ms / 1000)
+        self._warned_over = self.message
+        self.message = (
+            f"您还需要时间吗？{seconds}秒后将自动退出，请点一下屏幕继续",
+            f"Still there? The session ends in {seconds} seconds; touch the screen to continue.",
+        )
+        self.notice.emit(*self.message)
+        self.timeout_warning.emit(seconds)
 
     def _on_timeout(self) -> None:
         self._tell("操作超时，已退出", "Timed out; the session has ended.")

@@ -106,6 +106,8 @@ class KioskWindow(QMainWindow):
         session.issued.connect(self._on_issued)
         session.print_progress.connect(self.printing.show_progress)
         session.printers_changed.connect(self._on_printers)
+        if speaker is not None:
+            session.timeout_warning.connect(lambda _s: speaker.say("still_there"))
         self.menu.item_chosen.connect(session.choose_item)
         self.menu.exit_requested.connect(lambda: session.end("cancel"))
         self.item.back_requested.connect(session.back)
