@@ -26,6 +26,7 @@ demo: apt-runtime venv
 
 test: apt-runtime apt-test venv
 	@bash tools/postgres-ensure.sh
+	@bash tools/pcscd-free.sh
 	$(VENV)/bin/ruff check .
 	QT_QPA_PLATFORM=offscreen PGPASSWORD=postgres $(PY) -m pytest -q
 
