@@ -60,6 +60,8 @@ Benchmark = Callable[[Config], Measurement]
 # name -> module:function; each takes the Config and returns a Measurement.
 BENCHMARKS: dict[str, str] = {
     "render_residence_certificate": "kiosk.benchmarks.issuing:render_residence_certificate",
+    "kiosk_cold_start": "kiosk.benchmarks.startup:kiosk_cold_start",
+    "kiosk_session_rss": "kiosk.benchmarks.startup:kiosk_session_rss",
     "card_to_identity_sam": "kiosk.benchmarks.cards:card_to_identity_sam",
     "card_to_identity_pcsc": "kiosk.benchmarks.cards:card_to_identity_pcsc",
     "render_a4_certificate": "kiosk.benchmarks.documents:render_a4_certificate",
