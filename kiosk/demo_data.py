@@ -8,6 +8,7 @@ from __future__ import annotations
 import random
 from datetime import date, datetime, timedelta
 
+from card_reader import idnumber
 from kiosk.db.repositories import ResidentData, ResidentRepository
 from kiosk.tags import TAGS
 
@@ -151,8 +152,6 @@ NATIONS = ("汉",) * 40 + ("回", "满", "蒙古", "藏")
 LOCAL_REGION = "610202"
 OTHER_REGIONS = ("610203", "610204", "610222", "610113", "610402", "610502", "140105", "410305")
 
-WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
-CHECK_CHARS = "10X98765432"
 
 # A few residents everyone can find in the demo panel and in tests.
 FEATURED = (
@@ -186,17 +185,11 @@ FEATURED = (
 )
 
 
-def gb11643_check(first17: str) -> str:
-    """The GB 11643 check character for the first 17 digits."""
-    total = sum(int(d) * w for d, w in zip(first17, WEIGHTS, strict=True))
-    return CHECK_CHARS[total % 11]
-
-
 def make_id_number(region: str, birth: date, sequence: int, sex: str) -> str:
     """An 18-character number with a valid check digit; odd sequence = male."""
-    seq = (sequence % 498 + 1) * 2 + (1 if sex == "male" else 0)
-    body = f"{region}{birth:%Y%m%d}{seq:03d}"
-    return body + gb11643_check(body)
+    return idnumber.make_id_number(
+        region, birth, (sequence % 498 + 1) * 2 + (1 if sex == "male" else 0)
+    )
 
 
 def _given_name(rng: random.Random, sex: str, birth: date) -> str:

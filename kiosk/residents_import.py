@@ -10,8 +10,8 @@ from datetime import date, datetime
 from pathlib import Path
 
 from card_reader.base import mask_id_number
+from card_reader.idnumber import check_char
 from kiosk.db.repositories import ResidentData, ResidentRepository
-from kiosk.demo_data import gb11643_check
 
 COLUMNS = (
     "id_number",
@@ -60,7 +60,7 @@ class ImportReport:
 
 def valid_id_number(number: str) -> bool:
     """18 characters with a valid GB 11643 check digit."""
-    return bool(ID_PATTERN.match(number)) and gb11643_check(number[:17]) == number[17]
+    return bool(ID_PATTERN.match(number)) and check_char(number[:17]) == number[17]
 
 
 def parse_csv(text: str) -> ImportReport:
