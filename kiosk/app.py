@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Engine, inspect
+from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -137,8 +137,3 @@ def build_core(
     except SQLAlchemyError as exc:
         log.warning("terminal not registered: %s", exc)
     return core
-
-
-def database_is_empty(engine: Engine) -> bool:
-    """True when the schema has no residents table yet (never migrated)."""
-    return "residents" not in inspect(engine).get_table_names()

@@ -69,11 +69,6 @@ class ResidentRepository:
         row = self.session.scalar(select(Resident).where(Resident.id_number == id_number.upper()))
         return _resident(row) if row else None
 
-    def by_id(self, resident_id: int) -> ResidentRecord | None:
-        """The resident with this database id, or None."""
-        row = self.session.get(Resident, resident_id)
-        return _resident(row) if row else None
-
     def upsert(self, data: ResidentData, now: datetime) -> bool:
         """Insert or update by ID number; True if inserted."""
         row = self.session.scalar(select(Resident).where(Resident.id_number == data.id_number))
@@ -247,13 +242,6 @@ class IssuanceRepository:
         row = self._row(serial)
         row.reprints += 1
         return row.reprints
-
-    def recent(self, limit: int = 50, *, status: str | None = None) -> list[IssuanceRecord]:
-        """Newest issuances first."""
-        query = select(Issuance).order_by(Issuance.id.desc()).limit(limit)
-        if status:
-            query = query.where(Issuance.status == status)
-        return [_issuance(r) for r in self.session.scalars(query)]
 
     def add_job(self, serial: str, printer_uri: str, reprint: int, now: datetime) -> int:
         """Record a print attempt (queued); returns its id."""

@@ -132,10 +132,6 @@ class KioskWindow(QMainWindow):
         """The reader bridge's state_changed -> the waiting screen."""
         self.waiting.show_reader_state(state)
 
-    def current_screen(self) -> QWidget:
-        """The screen on show (tests)."""
-        return self.stack.currentWidget()
-
     def _on_step(self, step: str) -> None:
         current = Step(step)
         self.stack.setCurrentWidget(self.screens[current])
