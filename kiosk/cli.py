@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import importlib
 import logging
+import os
 import sys
 from collections.abc import Sequence
 from dataclasses import replace
@@ -63,9 +64,20 @@ def _add_globals(parser: argparse.ArgumentParser) -> None:
         parser.add_argument("--config", type=Path, default=argparse.SUPPRESS, help="kiosk.toml")
 
 
+SYSTEM_CONFIG = Path("/etc/community-kiosk/kiosk.toml")
+
+
+def config_path(args: argparse.Namespace) -> Path | None:
+    """--config, else $KIOSK_CONFIG, else /etc/community-kiosk/kiosk.toml if present, else none."""
+    given = getattr(args, "config", None) or os.environ.get("KIOSK_CONFIG")
+    if given:
+        return Path(given)
+    return SYSTEM_CONFIG if SYSTEM_CONFIG.exists() else None
+
+
 def config_from_args(args: argparse.Namespace) -> Config:
-    """Load the configuration named by --config, with --db applied last."""
-    config = load_config(getattr(args, "config", None))
+    """Load the configuration (see config_path), with --db applied last."""
+    config = load_config(config_path(args))
     if getattr(args, "db", None):
         config = replace(config, database=replace(config.database, url=args.db))
     return config

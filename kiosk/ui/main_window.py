@@ -211,9 +211,9 @@ def _pixmap(image: Any) -> QPixmap | None:
 
 def fit_to_screen(window: QMainWindow, fullscreen: bool) -> None:
     """Fullscreen on the kiosk (geometry first: without a window manager showFullScreen is ignored)."""
-    screen = window.screen() or window.windowHandle()
+    screen = window.screen()
     if fullscreen and screen is not None:
-        window.setGeometry(window.screen().geometry())
+        window.setGeometry(screen.geometry())
         window.setWindowFlag(Qt.WindowType.FramelessWindowHint, True)
         window.showFullScreen()
     else:

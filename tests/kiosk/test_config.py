@@ -82,3 +82,22 @@ def test_broken_file_gives_one_line_and_exit_2(tmp_path: Path) -> None:
     lines = [line for line in proc.stderr.splitlines() if line.strip()]
     assert len(lines) == 1, proc.stderr
     assert "kiosk.toml" in lines[0] and "Traceback" not in proc.stderr
+
+
+def test_kiosk_config_variable_names_the_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """GIVEN $KIOSK_CONFIG and no --config WHEN a command loads its config THEN that file is used."""
+    import argparse
+
+    from kiosk.cli import config_from_args
+
+    path = tmp_path / "kiosk.toml"
+    path.write_text('[terminal]\nid = "WY-99"\n', encoding="utf-8")
+    monkeypatch.setenv("KIOSK_CONFIG", str(path))
+    monkeypatch.setenv("KIOSK_PATHS_DATA_DIR", str(tmp_path))
+    assert config_from_args(argparse.Namespace()).terminal.id == "WY-99"
+    assert (
+        config_from_args(argparse.Namespace(config=None, db="sqlite://")).database.url
+        == "sqlite://"
+    )
