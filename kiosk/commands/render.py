@@ -47,6 +47,17 @@ def _render(args: argparse.Namespace) -> int:
 
             print(f"未找到居民 / unknown resident: {mask_id_number(args.id_number)}")
             return 1
+        try:
+            core.issuer.check(resident, item)
+        except KioskError as exc:
+            print(f"{exc.message_zh} / {exc.message_en}")
+            return 1
+        problems = _input_problems(item, inputs)
+        if problems:
+            print(f"{item.id}: 信息不完整 / inputs missing or invalid:")
+            for line in problems:
+                print(f"  {line}")
+            return 1
         paper = args.paper
         if paper and item.paper == "a4" and paper != "a4":
             print(f"{item.id} prints on A4 only")
@@ -77,3 +88,19 @@ def _render(args: argparse.Namespace) -> int:
         return 0
     finally:
         core.close()
+
+
+def _input_problems(item, inputs: dict[str, str]) -> list[str]:  # type: ignore[no-untyped-def]
+    """Every input that is missing or wrong, with what it accepts (not just the first)."""
+    from kiosk.errors import MissingInputError
+
+    problems = []
+    for spec in item.inputs:
+        try:
+            spec.normalise(inputs.get(spec.id))
+        except MissingInputError as exc:
+            accepts = ", ".join(c.id for c in spec.choices) if spec.choices else spec.type
+            problems.append(
+                f"--input {spec.id}=…  {exc.message_zh} / {exc.message_en} (accepts: {accepts})"
+            )
+    return problems

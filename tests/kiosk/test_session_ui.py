@@ -234,3 +234,23 @@ def test_out_of_paper_printer_is_shown_before_the_resident_starts(
     finally:
         running.stop()
         core.close()
+
+
+def test_render_refuses_clearly(seeded_db: Config, tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    """GIVEN the demo register WHEN `kiosk render` gets an unknown item, an unknown resident, an
+    ineligible resident or missing inputs THEN exit 1 with one clear reason (all missing inputs)."""
+    db = ["--config", str(_config_file(seeded_db, tmp_path))]
+    young = featured(seeded_db, 2)
+    elder = featured(seeded_db, 0)
+    cases = [
+        (["no_such_item", "--id-number", elder.id_number], "unknown item"),
+        (["residence_certificate", "--id-number", "110101199003070016"], "110101********0016"),
+        (["senior_allowance", "--id-number", young.id_number], "需年满80周岁"),
+        (["home_care_subsidy", "--id-number", elder.id_number], "--input self_care="),
+    ]
+    for args, expected in cases:
+        assert main([*db, "render", *args, "--out", str(tmp_path / "x.pdf")]) == 1
+        out = capsys.readouterr().out
+        assert expected in out, out
+        assert "110101199003070016" not in out
+    assert not (tmp_path / "x.pdf").exists()
