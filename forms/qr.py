@@ -6,6 +6,7 @@ alphanumeric mode, which packs 5.5 bits per character instead of 8.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from functools import lru_cache
 
 import qrcode
@@ -33,22 +34,25 @@ def qr_matrix(payload: str) -> Matrix:
     return tuple(tuple(bool(cell) for cell in row) for row in code.get_matrix())
 
 
-@lru_cache(maxsize=64)
-def _path_operators(matrix: Matrix) -> str:
-    """PDF path operators for the dark runs, in module units with the origin at the lower left."""
-    size = len(matrix)
-    ops = []
+def dark_runs(matrix: Matrix) -> Iterator[tuple[int, int, int]]:
+    """(row, first column, length) of every horizontal run of dark modules, top row first."""
     for r, row in enumerate(matrix):
-        y = size - r - 1
-        c = 0
+        c, size = 0, len(row)
         while c < size:
             if row[c]:
                 start = c
                 while c < size and row[c]:
                     c += 1
-                ops.append(f"{start} {y} {c - start} 1 re")
+                yield r, start, c - start
             else:
                 c += 1
+
+
+@lru_cache(maxsize=64)
+def _path_operators(matrix: Matrix) -> str:
+    """PDF path operators for the dark runs, in module units with the origin at the lower left."""
+    size = len(matrix)
+    ops = [f"{start} {size - r - 1} {length} 1 re" for r, start, length in dark_runs(matrix)]
     ops.append("f")
     return "\n".join(ops)
 

@@ -17,7 +17,7 @@ from forms.document import Document, Field
 from forms.fonts import SONG_PATH, load_fonts
 from forms.keys import SigningKey
 from forms.preview import render_preview
-from forms.qr import qr_matrix
+from forms.qr import dark_runs, qr_matrix
 from forms.render import render
 from forms.seal import SEAL_LABEL
 from forms.verify import mask_id_number, sign_document
@@ -76,17 +76,7 @@ def _qr_svg(payload: str, side_mm: float) -> str:
     """The QR as one SVG path of merged dark runs (the cheapest form for WeasyPrint)."""
     matrix = qr_matrix(payload)
     n = len(matrix)
-    runs = []
-    for r, row in enumerate(matrix):
-        c = 0
-        while c < n:
-            if row[c]:
-                start = c
-                while c < n and row[c]:
-                    c += 1
-                runs.append(f"M{start} {r}h{c - start}v1h-{c - start}z")
-            else:
-                c += 1
+    runs = [f"M{start} {r}h{length}v1h-{length}z" for r, start, length in dark_runs(matrix)]
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {n} {n}" '
         f'width="{side_mm}mm" height="{side_mm}mm"><path d="{"".join(runs)}"/></svg>'

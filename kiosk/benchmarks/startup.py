@@ -16,7 +16,7 @@ from kiosk.config import Config
 
 # Runs in the child: build everything, show the window, play one session if asked; report.
 CHILD = r"""
-import json, resource, sys, time
+import json, resource, sys
 from datetime import date
 from kiosk.config import load_config
 from kiosk.app import build_core
@@ -33,12 +33,11 @@ running = start_kiosk(core, reader, voice=False)
 running.window.resize(1600, 1000)
 running.window.show()
 wait_until(lambda: running.window.isVisible() and running.window.stack.currentWidget().isVisible(), 10)
-ready = time.perf_counter()
 if sys.argv[1] == "session":
     play_script(running, sim_hand(reader), featured_residents(core)[0], Path(config.data_dir) / "shots")
 running.stop()
 rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-print(json.dumps({"ready": ready, "rss_mb": rss_mb}))
+print(json.dumps({"rss_mb": rss_mb}))
 """
 
 
@@ -59,29 +58,34 @@ def _child(mode: str, data_dir: Path) -> dict[str, float]:
     return {"elapsed_ms": elapsed, "rss_mb": report["rss_mb"]}
 
 
+def _measure(name: str, mode: str, field: str, unit: str, runs: int, note: str) -> Measurement:
+    """Median (and worst, reported as p99) of `runs` child processes after one warm-up run
+    that seeds the register and creates the key."""
+    with tempfile.TemporaryDirectory() as tmp:
+        _child("start", Path(tmp))
+        values = sorted(_child(mode, Path(tmp))[field] for _ in range(runs))
+    return Measurement(name, statistics.median(values), unit, p99=values[-1], note=note)
+
+
 def kiosk_cold_start(config: Config) -> Measurement:
     """Process start to the first screen shown (database, catalogue, fonts, key, printers, Qt)."""
-    with tempfile.TemporaryDirectory() as tmp:
-        _child("start", Path(tmp))  # first run seeds the register and creates the key
-        runs = sorted(_child("start", Path(tmp))["elapsed_ms"] for _ in range(5))
-    return Measurement(
+    return _measure(
         "kiosk_cold_start",
-        statistics.median(runs),
+        "start",
+        "elapsed_ms",
         "ms",
-        p99=runs[-1],
-        note="python start to first screen, offscreen, warm disk cache",
+        5,
+        "python start to first screen, offscreen, warm disk cache; p99 = worst of 5",
     )
 
 
 def kiosk_session_rss(config: Config) -> Measurement:
     """Peak resident memory of a kiosk process that served one complete session (A4 certificate)."""
-    with tempfile.TemporaryDirectory() as tmp:
-        _child("start", Path(tmp))
-        runs = sorted(_child("session", Path(tmp))["rss_mb"] for _ in range(3))
-    return Measurement(
+    return _measure(
         "kiosk_session_rss",
-        statistics.median(runs),
+        "session",
+        "rss_mb",
         "MB",
-        p99=runs[-1],
-        note="peak RSS after card, menu, certificate, print",
+        3,
+        "peak RSS after card, menu, certificate, print; p99 = worst of 3",
     )
