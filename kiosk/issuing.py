@@ -16,6 +16,8 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from forms.document import Document, Field
+from forms.render import render
+from forms.verify import content_digest, sign_document
 from kiosk.config import Config
 from kiosk.db.repositories import (
     AuditRepository,
@@ -24,7 +26,7 @@ from kiosk.db.repositories import (
     IssuanceStatus,
 )
 from kiosk.errors import MissingInputError, NotEligibleError, RecordError
-from kiosk.residents import ISSUE_PLACEHOLDERS, ResidentRecord, cn_date, resident_values
+from kiosk.residents import ResidentRecord, cn_date, resident_values
 from printer.base import JobState, Printer, PrinterError, PrintJob
 
 log = logging.getLogger(__name__)
@@ -44,6 +46,11 @@ class IssuedDocument:
     def serial(self) -> str:
         """The document's unique serial."""
         return self.record.serial
+
+
+def printer_role(item: Any) -> str:
+    """Which configured printer an item goes to: "slip" (thermal) or "a4" (laser)."""
+    return "slip" if item.paper == "slip" else "a4"
 
 
 def particulars_for(layout: str, resident: ResidentRecord, today: date) -> tuple[Field, ...]:
@@ -140,7 +147,7 @@ class Issuer:
                 en=f"Copies must be 1 to {item.max_copies}.",
             )
         now = self.clock().replace(microsecond=0)
-        paper = paper or (self.config.printers.slip_paper if item.paper == "slip" else "a4")
+        paper = paper or (self.config.printers.slip_paper if printer_role(item) == "slip" else "a4")
         try:
             with self.sessions.begin() as session:
                 issuances = IssuanceRepository(session)
@@ -156,7 +163,7 @@ class Issuer:
                 )
                 doc = self._document(record, resident, item, inputs, paper)
                 pdf = self._render(doc)
-                digest = self._digest(doc)
+                digest = content_digest(doc)
                 issuances.set_content_hash(record.serial, digest)
                 issuances.set_document(record.serial, document_to_json(doc))
                 AuditRepository(session).record(
@@ -191,8 +198,7 @@ class Issuer:
             issuer_address=terminal.address,
             terminal_name=terminal.name,
         )
-        assert set(ISSUE_PLACEHOLDERS) <= set(values)
-        values.update(item.display_inputs(inputs) if hasattr(item, "display_inputs") else inputs)
+        values.update(item.display_inputs(inputs))
         text = item.fill(values)
         copy_mark = f"共{record.copies}份" if record.copies > 1 else None
         doc = Document(
@@ -215,8 +221,6 @@ class Issuer:
             staff_boxes=tuple(item.staff_boxes),
         )
         if self.signing_key is not None:
-            from forms.verify import sign_document
-
             payload = sign_document(
                 doc,
                 item_id=item.id,
@@ -228,15 +232,7 @@ class Issuer:
         return doc
 
     def _render(self, doc: Document) -> bytes:
-        from forms.render import render
-
         return render(doc, self.fonts)
-
-    @staticmethod
-    def _digest(doc: Document) -> str:
-        from forms.verify import content_digest
-
-        return content_digest(doc)
 
     # --- printing -----------------------------------------------------------------------
     def print(

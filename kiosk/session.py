@@ -20,7 +20,7 @@ from PySide6.QtCore import QObject, QTimer, Signal, Slot
 from card_reader.base import CardReaderError, Identity
 from kiosk.devices import PrinterMonitor
 from kiosk.errors import KioskError, ResidentNotFoundError, resident_message
-from kiosk.issuing import IssuedDocument, Issuer
+from kiosk.issuing import IssuedDocument, Issuer, printer_role
 from kiosk.residents import ResidentRecord
 from printer.base import PrinterError, PrinterState, PrinterStatus, PrintJob
 
@@ -182,10 +182,9 @@ class KioskSession(QObject):
 
     def printer_status(self, item: Any) -> PrinterStatus:
         """The last known status of the printer an item needs."""
-        role = "slip" if item.paper == "slip" else "a4"
         if self.monitor is None:
             return PrinterStatus(PrinterState.READY)
-        return self.monitor.status(role)
+        return self.monitor.status(printer_role(item))
 
     def choose_item(self, item_id: str) -> bool:
         """Open an item if it is available; otherwise tell the resident why and stay."""
@@ -290,7 +289,7 @@ class KioskSession(QObject):
         try:
             issued = self.issuer.issue(resident, item, inputs, copies=copies, card_type=card_type)
             self._work_issued.emit(issued, _preview(issued.pdf))
-            printer = self.printers["slip" if item.paper == "slip" else "a4"]
+            printer = self.printers[printer_role(item)]
             self.issuer.print(issued, printer, on_progress=self._progress)
             self._work_done.emit(issued)
         except Exception as exc:

@@ -24,6 +24,7 @@ def _render(args: argparse.Namespace) -> int:
     from kiosk.app import build_core
     from kiosk.cli import config_from_args
     from kiosk.errors import KioskError
+    from kiosk.issuing import printer_role
     from printer.base import PrinterError
 
     inputs = {}
@@ -74,7 +75,7 @@ def _render(args: argparse.Namespace) -> int:
             args.out.write_bytes(issued.pdf)
             print(f"{issued.serial} -> {args.out}")
             return 0
-        printer = core.printers["slip" if item.paper == "slip" else "a4"]
+        printer = core.printers[printer_role(item)]
         try:
             job = core.issuer.print(issued, printer)
         except PrinterError as exc:

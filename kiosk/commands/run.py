@@ -106,7 +106,7 @@ def _demo(args: argparse.Namespace) -> int:
         reader = open_reader(uri)
         hand = CardHand(
             emulator.insert,
-            getattr(emulator, "insert_unreadable", emulator.remove),
+            emulator.insert_unreadable,
             emulator.remove,
         )
     else:
