@@ -16,11 +16,20 @@ from kiosk.ui.menu import MenuScreen
 from kiosk.ui.result import MessageScreen, PrintingScreen
 from kiosk.ui.speaker import Speaker
 from kiosk.ui.waiting import WaitingScreen
-from printer.base import PrinterStatus
+from printer.base import PrinterState, PrinterStatus
 
 log = logging.getLogger(__name__)
 
 WEEKDAYS = "一二三四五六日"
+ROLE_NAMES = {"a4": "A4打印机", "slip": "小票打印机"}
+STATE_WORDS = {
+    PrinterState.READY: "正常",
+    PrinterState.PAPER_LOW: "纸将用完",
+    PrinterState.PAPER_OUT: "缺纸",
+    PrinterState.COVER_OPEN: "盖未关好",
+    PrinterState.OFFLINE: "未连接",
+    PrinterState.ERROR: "故障",
+}
 
 
 class KioskWindow(QMainWindow):
@@ -173,8 +182,13 @@ class KioskWindow(QMainWindow):
             self.printer_label.setText("")
             return
         statuses: list[PrinterStatus] = [monitor.status(role) for role in ("a4", "slip")]
-        bad = [s for s in statuses if not s.can_print]
-        self.printer_label.setText(bad[0].resident_message[0] if bad else "打印机正常")
+        bad = [
+            f"{ROLE_NAMES[role]}{STATE_WORDS[s.state]}"
+            for role, s in zip(("a4", "slip"), statuses, strict=True)
+            if not s.can_print
+        ]
+        # say which printer: an empty slip roll must not make A4 services look broken
+        self.printer_label.setText("　".join(bad) if bad else "打印机正常")
         self.printer_label.setObjectName("printerBad" if bad else "printerOk")
         self.printer_label.style().unpolish(self.printer_label)
         self.printer_label.style().polish(self.printer_label)

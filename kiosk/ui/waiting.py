@@ -51,6 +51,9 @@ class WaitingScreen(QWidget):
         if reading:
             self.hero.setText("正在读取身份证，请不要移动")
             self.hero_en.setText("Reading your card, please hold still")
+        elif self.out_of_service:  # do not invite a card the kiosk cannot read
+            self.hero.setText("读卡器暂时不能使用")
+            self.hero_en.setText("The card reader is out of service")
         else:
             self.hero.setText("请将身份证放在下方读卡区")
             self.hero_en.setText("Please place your ID card on the reader below")
@@ -64,3 +67,8 @@ class WaitingScreen(QWidget):
         self.reader.style().unpolish(self.reader)
         self.reader.style().polish(self.reader)
         self.arrow.setVisible(not bad)
+        self.steps.setVisible(not bad)
+        self.out_of_service = bad
+        self.show_reading(False)
+
+    out_of_service = False

@@ -284,7 +284,7 @@ def test_stopped_cups_queue_blocks_a4_items_until_it_is_enabled(
     assert not verdict.ok and verdict.reason == OFFLINE
     button = menu_button(running, item)
     assert not button.property("available") and OFFLINE in button.text()
-    qtbot.waitUntil(lambda: window.printer_label.text() == OFFLINE, timeout=5_000)
+    qtbot.waitUntil(lambda: window.printer_label.text() == "A4打印机未连接", timeout=5_000)
     assert not session.choose_item(item.id)
     assert session.step == Step.MENU and OFFLINE in window.notice.text()
 
@@ -346,7 +346,7 @@ def test_slip_printer_out_of_paper_is_shown_before_the_resident_starts(
     assert not verdict.ok and verdict.printer_problem and verdict.reason == PAPER_OUT
     button = menu_button(running, item)
     assert not button.property("available") and PAPER_OUT in button.text()
-    qtbot.waitUntil(lambda: window.printer_label.text() == PAPER_OUT, timeout=5_000)
+    qtbot.waitUntil(lambda: window.printer_label.text() == "小票打印机缺纸", timeout=5_000)
     assert not session.choose_item(item.id)
     assert session.step == Step.MENU and PAPER_OUT in window.notice.text()
     assert session.availability(running.core.catalog.item(A4_ITEM)).ok
@@ -414,7 +414,7 @@ def test_silent_slip_printer_is_offline_in_the_header_and_on_slip_items(
     assert window.printer_label.text() == READY and session.availability(slip).ok
 
     emulator.set_state("silent")
-    qtbot.waitUntil(lambda: window.printer_label.text() == OFFLINE, timeout=5_000)
+    qtbot.waitUntil(lambda: window.printer_label.text() == "小票打印机未连接", timeout=5_000)
     assert session.printer_status(slip).state is PrinterState.OFFLINE
     verdict = session.availability(slip)
     assert not verdict.ok and verdict.printer_problem and verdict.reason == OFFLINE

@@ -254,3 +254,16 @@ def test_render_refuses_clearly(seeded_db: Config, tmp_path: Path, capsys) -> No
         assert expected in out, out
         assert "110101199003070016" not in out
     assert not (tmp_path / "x.pdf").exists()
+
+
+def test_unplugged_reader_does_not_invite_a_card(kiosk, qtbot) -> None:  # type: ignore[no-untyped-def]
+    """GIVEN the waiting screen WHEN the reader is unplugged THEN the screen stops asking for a
+    card and says the reader is out of service; WHEN plugged back THEN it asks again."""
+    running, reader = kiosk
+    waiting = running.window.waiting
+    qtbot.waitUntil(lambda: "请将身份证放在" in waiting.hero.text(), timeout=5_000)
+    reader.unplug()
+    qtbot.waitUntil(lambda: "读卡器暂时不能使用" in waiting.hero.text(), timeout=10_000)
+    assert "读卡器未连接，请联系工作人员" in visible_text(running.window)
+    reader.plug()
+    qtbot.waitUntil(lambda: "请将身份证放在" in waiting.hero.text(), timeout=10_000)
