@@ -3,25 +3,14 @@
 
 from __future__ import annotations
 
+from civic.errors import BilingualError
 
-class KioskError(Exception):
+
+class KioskError(BilingualError):
     """Base of the app's own errors; each knows what a resident or operator is told."""
 
     message_zh = "系统暂时无法办理，请联系工作人员"
     message_en = "The kiosk cannot do this right now. Please ask staff."
-
-    def __init__(self, detail: str = "", *, zh: str | None = None, en: str | None = None) -> None:
-        super().__init__(detail or en or self.message_en)
-        self.detail = detail or en or self.message_en
-        if zh:
-            self.message_zh = zh
-        if en:
-            self.message_en = en
-
-    @property
-    def resident_message(self) -> tuple[str, str]:
-        """(Chinese, English) text for the screen."""
-        return self.message_zh, self.message_en
 
 
 class ConfigError(KioskError):
@@ -74,7 +63,6 @@ class MissingInputError(KioskError):
 
 def resident_message(exc: BaseException) -> tuple[str, str]:
     """The (Chinese, English) message for any error, library or app; a safe default otherwise."""
-    message = getattr(exc, "resident_message", None)
-    if isinstance(message, tuple) and len(message) == 2:
-        return message
-    return KioskError.message_zh, KioskError.message_en
+    if isinstance(exc, BilingualError):
+        return exc.resident_message
+    return BilingualError.message_zh, BilingualError.message_en

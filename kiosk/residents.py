@@ -5,8 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from card_reader.base import mask_id_number
+from civic.dates import cn_date
+from civic.idnumber import mask_id_number
 from kiosk.tags import label as tag_label
+
+# What a ResidentRecord's repr may show (logs, tracebacks): never the phone, the address or its
+# parts, nor the birth date, which is exactly what the masked ID number hides.
+_REPR_FIELDS = ("id", "name", "sex", "community", "grid", "household_id", "hukou_local", "tags")
 
 
 @dataclass(frozen=True)
@@ -36,6 +41,10 @@ class ResidentRecord:
         """ID number as shown and logged."""
         return mask_id_number(self.id_number)
 
+    def __repr__(self) -> str:
+        shown = ", ".join(f"{name}={getattr(self, name)!r}" for name in _REPR_FIELDS)
+        return f"ResidentRecord(id_number={self.masked_id!r}, {shown})"
+
     def age_on(self, day: date) -> int:
         """Full years of age on `day`."""
         years = day.year - self.birth_date.year
@@ -49,11 +58,6 @@ class ResidentRecord:
         if (day.month, day.day) < (self.registered_since.month, self.registered_since.day):
             years -= 1
         return max(years, 0)
-
-
-def cn_date(day: date) -> str:
-    """2026年11月25日."""
-    return f"{day.year}年{day.month}月{day.day}日"
 
 
 def mask_phone(phone: str | None) -> str:
