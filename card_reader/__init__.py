@@ -10,7 +10,6 @@ from card_reader.base import (
     Reader,
     ReaderState,
     Sex,
-    mask_id_number,
 )
 
 __all__ = [
@@ -20,5 +19,4 @@ __all__ = [
     "Reader",
     "ReaderState",
     "Sex",
-    "mask_id_number",
 ]

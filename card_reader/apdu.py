@@ -4,9 +4,10 @@ and the field decoders profiles name in their JSON. No PC/SC calls here."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date
 
-from card_reader.base import CardReaderError, ProtocolError, UnreadableCardError
+from card_reader.base import CardReaderError, ProtocolError, Sex, UnreadableCardError
 from card_reader.codes import nation_from_code, sex_from_code
 
 # transmit(apdu) -> (data, sw1, sw2); raises CardReaderError on transport failures
@@ -102,7 +103,7 @@ def _id_number(value: bytes) -> str:
     return number
 
 
-def _sex(value: bytes) -> object:
+def _sex(value: bytes) -> Sex:
     return sex_from_code(_ascii(value))
 
 
@@ -110,21 +111,32 @@ def _nation(value: bytes) -> str | None:
     return nation_from_code(_bcd(value)) if value else None
 
 
-DECODERS: dict[str, Callable[[bytes], object]] = {
-    "ascii": lambda v: _ascii(v) or None,
-    "gbk": lambda v: _gbk(v) or None,
-    "id_number": _id_number,
-    "sex_code": _sex,
-    "nation_bcd": _nation,
-    "bcd": _bcd,
-    "bcd_date": _bcd_date,
+@dataclass(frozen=True)
+class Decoder:
+    """A field decoder profiles name in their JSON, and the type of value it yields (or None).
+
+    Profiles are checked against `yields` at load, so a decoder's value always fits its field.
+    """
+
+    decode: Callable[[bytes], object]
+    yields: type
+
+
+DECODERS: dict[str, Decoder] = {
+    "ascii": Decoder(lambda v: _ascii(v) or None, str),
+    "gbk": Decoder(lambda v: _gbk(v) or None, str),
+    "id_number": Decoder(_id_number, str),
+    "sex_code": Decoder(_sex, Sex),
+    "nation_bcd": Decoder(_nation, str),
+    "bcd": Decoder(_bcd, str),
+    "bcd_date": Decoder(_bcd_date, date),
 }
 
 
 def decode_field(decoder: str, value: bytes) -> object:
     """Run a named decoder; only CardReaderError ever escapes."""
     try:
-        return DECODERS[decoder](value)
+        return DECODERS[decoder].decode(value)
     except CardReaderError:
         raise
     except (ValueError, LookupError) as exc:

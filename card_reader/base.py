@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, fields, replace
+from dataclasses import dataclass, fields, replace
 from datetime import date
-from typing import Any, Protocol
+from typing import Protocol
+
+from civic.errors import BilingualError
+from civic.idnumber import mask_id_number
 
 
 class CardType(enum.StrEnum):
@@ -35,15 +38,6 @@ class ReaderState(enum.StrEnum):
     CARD_PRESENT = "card_present"
     READING = "reading"
     ERROR = "error"
-
-
-def mask_id_number(number: str | None) -> str:
-    """Mask an ID number for screens and logs: 610202********4321 (first 6, last 4 kept)."""
-    if not number:
-        return ""
-    if len(number) <= 10:
-        return number[:2] + "*" * max(len(number) - 4, 0) + number[-2:]
-    return number[:6] + "*" * (len(number) - 10) + number[-4:]
 
 
 @dataclass(frozen=True)
@@ -75,33 +69,34 @@ class Identity:
         """True when the card's validity ended before `on`."""
         return self.valid_until is not None and self.valid_until < on
 
-    def to_json(self, show_full: bool = False) -> dict[str, Any]:
+    def to_json(self, show_full: bool = False) -> dict[str, str | None]:
         """The `kiosk read-card --json` shape: fixed keys, ISO dates, absent values null."""
-        data = asdict(self)
-        out: dict[str, Any] = {}
+        out: dict[str, str | None] = {}
         for key in JSON_KEYS:
-            value = data[key]
+            value = getattr(self, key)
             if isinstance(value, date):
                 value = value.isoformat()
             elif isinstance(value, enum.Enum):
-                value = value.value
+                value = str(value.value)
             out[key] = value
         if not show_full:
             out["id_number"] = self.masked_id
         return out
 
     def redacted(self) -> Identity:
-        """A copy safe to log: masked number, no address."""
-        return replace(self, id_number=self.masked_id, address=None)
+        """A copy safe to log: masked number, no address, no birth date (it is what the mask hides)."""
+        return replace(self, id_number=self.masked_id, address=None, birth_date=None)
 
     def __repr__(self) -> str:  # never leak the full number through a log line or traceback
         shown = ", ".join(
-            f"{f.name}={getattr(self, f.name)!r}"
-            for f in fields(self)
-            if f.name not in ("id_number", "address")
+            f"{f.name}={getattr(self, f.name)!r}" for f in fields(self) if f.name not in _UNSHOWN
         )
         return f"Identity(id_number={self.masked_id!r}, {shown})"
 
+
+# Not in repr: the number (shown masked), the address, and the birth date, which is exactly the
+# part of a resident number the mask hides.
+_UNSHOWN = ("id_number", "address", "birth_date")
 
 JSON_KEYS = (
     "card_type",
@@ -121,22 +116,20 @@ JSON_KEYS = (
 )
 
 
-class CardReaderError(Exception):
-    """Base of every reader failure; each subclass knows what the resident is told."""
+class CardReaderError(BilingualError):
+    """Base of every reader failure; each subclass knows what the resident is told.
+
+    `code` keeps the device's own status (PC/SC return code, GA 467 SW3, APDU status word);
+    `state` is the ReaderState the failure leaves the reader in.
+    """
 
     message_zh = "读卡失败，请重新放置身份证"
     message_en = "The card could not be read. Please place it again."
     state = ReaderState.ERROR
 
     def __init__(self, detail: str = "", *, code: int | None = None) -> None:
-        super().__init__(detail or self.message_en)
-        self.detail = detail
+        super().__init__(detail)
         self.code = code
-
-    @property
-    def resident_message(self) -> tuple[str, str]:
-        """(Chinese, English) text for the screen."""
-        return self.message_zh, self.message_en
 
 
 class ReaderServiceError(CardReaderError):
@@ -229,13 +222,22 @@ class ReaderTimeoutError(CardReaderError):
     message_en = "The card reader is not responding. Please ask staff."
 
 
-ReaderListener = Callable[[str, Any], None]
+StateListener = Callable[[ReaderState], None]
+"""Told each state a driver enters (on the thread that drives the reader)."""
+
+ReaderEvent = Identity | CardReaderError | ReaderState | None
+"""What a ReaderWatcher passes with an event: see `card_reader.watch.ReaderWatcher`."""
+
+ReaderListener = Callable[[str, ReaderEvent], None]
 
 
 class Reader(Protocol):
     """What every driver offers. Drivers never import Qt; `card_reader.qt` bridges them."""
 
     uri: str
+
+    def set_state_listener(self, listener: StateListener | None) -> None:
+        """Call `listener` with every state the reader enters from now on; None stops it."""
 
     def open(self) -> None:
         """Claim the device; raises NoReaderError / ReaderServiceError."""
@@ -250,4 +252,7 @@ class Reader(Protocol):
         """Block until a card is read (Identity) or raise a CardReaderError (NoCardError on timeout)."""
 
     def card_present(self) -> bool:
-        """True while a card is on the reader (used to notice removal)."""
+        """True while a card is on the reader."""
+
+    def wait_for_removal(self, timeout: float) -> bool:
+        """True once the card has left the reader, False if it is still there after `timeout`."""

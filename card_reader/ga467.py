@@ -90,7 +90,7 @@ class Response:
     data: bytes = b""
 
 
-def xor_checksum(data: bytes) -> int:
+def xor_checksum(data: bytes | bytearray) -> int:
     """XOR of every byte (GA 467 CHK covers LEN_H .. the byte before CHK)."""
     chk = 0
     for b in data:
@@ -154,8 +154,8 @@ class FrameDecoder:
         """Bytes still needed for the frame being assembled (at least 1 when unknown)."""
         if len(self._buf) < HEADER_LEN or not self._buf.startswith(PREAMBLE):
             return max(HEADER_LEN - len(self._buf), 1)
-        length = struct.unpack_from(">H", self._buf, 5)[0]
-        return max(HEADER_LEN + length - len(self._buf), 1)
+        (length,) = struct.unpack_from(">H", self._buf, 5)
+        return max(HEADER_LEN + int(length) - len(self._buf), 1)
 
     def clear(self) -> None:
         """Forget everything buffered (before a new command)."""

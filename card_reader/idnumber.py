@@ -9,11 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from card_reader.base import InvalidIdNumberError, Sex, mask_id_number
+from card_reader.base import InvalidIdNumberError, Sex
 from card_reader.codes import PROVINCES
-
-WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
-CHECK_CHARS = "10X98765432"
+from civic.idnumber import check_char, mask_id_number
 
 
 @dataclass(frozen=True)
@@ -24,14 +22,6 @@ class IdNumberInfo:
     birth_date: date
     sequence: int
     sex: Sex
-
-
-def check_char(first17: str) -> str:
-    """The GB 11643 check character for 17 digits."""
-    if len(first17) != 17 or not first17.isascii() or not first17.isdigit():
-        raise ValueError("need 17 ASCII digits")
-    total = sum(int(d) * w for d, w in zip(first17, WEIGHTS, strict=True))
-    return CHECK_CHARS[total % 11]
 
 
 def make_id_number(region: str, birth: date, sequence: int) -> str:
@@ -58,12 +48,3 @@ def parse_id_number(number: str) -> IdNumberInfo:
         raise InvalidIdNumberError(f"{masked}: impossible birth date")
     sequence = int(number[14:17])
     return IdNumberInfo(region, birth, sequence, Sex.MALE if sequence % 2 else Sex.FEMALE)
-
-
-def is_valid_id_number(number: str) -> bool:
-    """True when `number` passes parse_id_number."""
-    try:
-        parse_id_number(number)
-    except InvalidIdNumberError:
-        return False
-    return True

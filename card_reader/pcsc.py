@@ -11,8 +11,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Callable
-from urllib.parse import parse_qs, unquote, urlsplit
+from urllib.parse import unquote
 
 from smartcard import scard
 
@@ -30,6 +29,8 @@ from card_reader.base import (
     UnreadableCardError,
 )
 from card_reader.profile import CardProfile, load_profile, read_with_profiles
+from card_reader.state import ReaderStateKeeper
+from card_reader.uri import split_reader_uri
 
 log = logging.getLogger(__name__)
 
@@ -103,25 +104,22 @@ def list_readers() -> list[str]:
         scard.SCardReleaseContext(context)
 
 
-class PcscReader:
+class PcscReader(ReaderStateKeeper):
     """A PC/SC reader, reading cards with data-driven profiles (SSSE by default)."""
 
     def __init__(self, uri: str, *, profiles: list[CardProfile] | None = None) -> None:
-        parts = urlsplit(uri)
-        if parts.scheme != "pcsc":
-            raise ReaderConfigError(f"not a pcsc URI: {uri!r}")
+        super().__init__()
+        parts, query = split_reader_uri(uri, "pcsc")
         self.uri = uri
         self.name_part = unquote(parts.netloc + parts.path).strip("/")
-        names = parse_qs(parts.query).get("profiles", ["ssse"])[0].split(",")
+        names = query.get("profiles", ["ssse"])[0].split(",")
         self.profiles = profiles or [load_profile(n.strip()) for n in names if n.strip()]
         if not self.profiles:
             raise ReaderConfigError("pcsc URI: no card profiles")
         self.reader_name: str | None = None
-        self.on_state: Callable[[ReaderState], None] | None = None
         self._context: int | None = None
         self._event_state = scard.SCARD_STATE_UNAWARE
         self._lock = threading.RLock()
-        self._state = ReaderState.NO_READER
 
     # -- Reader protocol ---------------------------------------------------------------
     def open(self) -> None:
@@ -149,11 +147,7 @@ class PcscReader:
             context, self._context = self._context, None
             if context is not None:
                 scard.SCardReleaseContext(context)
-            self._state = ReaderState.NO_READER
-
-    def status(self) -> ReaderState:
-        """The reader's state now."""
-        return self._state
+            self._forget_state()
 
     def wait_for_card(self, timeout: float) -> Identity:
         """Wait for a card event, then read it with the profiles; NoCardError on timeout."""
@@ -197,7 +191,7 @@ class PcscReader:
             readers = []
         elif hresult != scard.SCARD_S_SUCCESS:
             raise error_for(hresult, "list readers")
-        for name in readers:
+        for name in map(str, readers):
             if self.name_part.lower() in name.lower():
                 return name
         wanted = f" matching {self.name_part!r}" if self.name_part else ""
@@ -247,6 +241,7 @@ class PcscReader:
         link = {"protocol": protocol}
 
         def raw(apdu: bytes) -> tuple[bytes, int, int]:
+            """One APDU over the current protocol (it changes if the card is reset)."""
             hr, response = scard.SCardTransmit(card, link["protocol"], list(apdu))
             if hr != scard.SCARD_S_SUCCESS:
                 raise error_for(hr, f"transmit {apdu[:4].hex()}")
@@ -271,10 +266,3 @@ class PcscReader:
                 return read_with_profiles(self.profiles, raw)
         finally:
             scard.SCardDisconnect(card, scard.SCARD_LEAVE_CARD)
-
-    def _set_state(self, state: ReaderState) -> None:
-        if state is self._state:
-            return
-        self._state = state
-        if self.on_state is not None:
-            self.on_state(state)

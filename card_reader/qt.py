@@ -5,11 +5,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
-from typing import Any
 
-from PySide6.QtCore import QObject, Qt, Signal, Slot
+from PySide6.QtCore import QObject, Signal, Slot
 
-from card_reader.base import Reader, ReaderState
+from card_reader.base import CardReaderError, Identity, Reader, ReaderEvent, ReaderState
 from card_reader.watch import ReaderWatcher
 
 
@@ -42,7 +41,8 @@ class ReaderBridge(QObject):
         self._retry = retry
         self._watcher: ReaderWatcher | None = None
         self.state = ""
-        self._event.connect(self._dispatch, Qt.ConnectionType.QueuedConnection)
+        # the watcher emits from its own thread: the automatic connection queues it to ours
+        self._event.connect(self._dispatch)
 
     def start(self) -> None:
         """Start watching the reader on a background thread."""
@@ -60,13 +60,13 @@ class ReaderBridge(QObject):
             watcher.stop()
 
     @Slot(str, object)
-    def _dispatch(self, event: str, payload: Any) -> None:
-        if event == "state":
-            self.state = ReaderState(payload).value
+    def _dispatch(self, event: str, payload: ReaderEvent) -> None:
+        if event == "state" and isinstance(payload, ReaderState):
+            self.state = payload.value
             self.state_changed.emit(self.state)
-        elif event == "card":
+        elif event == "card" and isinstance(payload, Identity):
             self.card_read.emit(payload)
         elif event == "removed":
             self.card_removed.emit()
-        elif event == "error":
+        elif event == "error" and isinstance(payload, CardReaderError):
             self.read_failed.emit(payload)

@@ -12,7 +12,8 @@ import logging
 import threading
 import time
 from collections.abc import Callable
-from urllib.parse import parse_qs, unquote, urlsplit
+from typing import Protocol, cast
+from urllib.parse import unquote
 
 import serial
 
@@ -39,7 +40,9 @@ from card_reader.ga467 import (
     split_read_data,
     sw3_error,
 )
+from card_reader.state import ReaderStateKeeper
 from card_reader.textblock import parse_newest_address, parse_text_block
+from card_reader.uri import query_float, split_reader_uri
 
 log = logging.getLogger(__name__)
 
@@ -49,50 +52,77 @@ SW3_SELECT_FAILED = 0x81
 _READ_SLICE = 0.05  # longest single blocking read, so deadlines are kept to ~50 ms
 
 
-def _query_float(query: dict[str, list[str]], key: str, default: float) -> float:
-    try:
-        value = float(query.get(key, [default])[0])
-    except ValueError:
-        raise ReaderConfigError(f"sam URI: {key} must be a number") from None
-    if value <= 0:
-        raise ReaderConfigError(f"sam URI: {key} must be positive")
-    return value
+class SerialPort(Protocol):
+    """The part of a pyserial port the driver uses."""
+
+    def read(self, size: int = 1, /) -> bytes:
+        """Up to `size` bytes, waiting at most the port's timeout."""
+
+    def write(self, data: bytes, /) -> int | None:
+        """Send bytes."""
+
+    def reset_input_buffer(self) -> None:
+        """Drop bytes received and not read yet."""
+
+    def close(self) -> None:
+        """Release the port."""
 
 
-class SamReader:
-    """A GA 467 SAM reader: find card -> select card -> read text (+ newest address)."""
+class PortFactory(Protocol):
+    """Opens a serial port (pyserial's serial_for_url by default; tests may wrap it)."""
+
+    def __call__(
+        self, port: str, *, baudrate: int, timeout: float, write_timeout: float
+    ) -> SerialPort:
+        """The open port; SerialException / OSError / ValueError when it cannot be opened."""
+
+
+def serial_port(port: str, *, baudrate: int, timeout: float, write_timeout: float) -> SerialPort:
+    """pyserial's port for a device path or pyserial URL (``loop://``)."""
+    opened = serial.serial_for_url(
+        port, baudrate=baudrate, timeout=timeout, write_timeout=write_timeout
+    )
+    # the stubs declare SerialBase, which lacks reset_input_buffer; every concrete port has it
+    return cast(SerialPort, opened)
+
+
+class SamReader(ReaderStateKeeper):
+    """A GA 467 SAM reader: find card -> select card -> read text (+ newest address).
+
+    `clock` and `sleep` time the polling and the answer deadlines (tests inject their own).
+    """
 
     def __init__(
         self,
         uri: str,
         *,
-        port_factory: Callable[..., serial.SerialBase] = serial.serial_for_url,
+        port_factory: PortFactory = serial_port,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], None] = time.sleep,
     ) -> None:
-        parts = urlsplit(uri)
-        if parts.scheme != "sam":
-            raise ReaderConfigError(f"not a sam URI: {uri!r}")
+        super().__init__()
+        parts, query = split_reader_uri(uri, "sam")
         self.uri = uri
         self.port = unquote(parts.netloc + parts.path)
         if not self.port:
             raise ReaderConfigError("sam URI needs a port, e.g. sam:///dev/ttyUSB0")
-        query = parse_qs(parts.query)
         try:
             self.baud = int(query.get("baud", ["115200"])[0])
         except ValueError:
             raise ReaderConfigError("sam URI: baud must be a number") from None
         if self.baud not in BAUD_RATES:
             raise ReaderConfigError(f"sam URI: baud must be one of {BAUD_RATES}")
-        self.deadline = _query_float(query, "deadline", 1.0)
-        self.read_deadline = _query_float(query, "read_deadline", 3.0)
-        self.poll = _query_float(query, "poll", 0.1)
+        self.deadline = query_float(query, "deadline", 1.0, "sam")
+        self.read_deadline = query_float(query, "read_deadline", 3.0, "sam")
+        self.poll = query_float(query, "poll", 0.1, "sam")
         self.read_newest_address = query.get("newest_address", ["0"])[0] in ("1", "true", "yes")
         self.retries = 1  # a corrupted answer is asked for once more
-        self.on_state: Callable[[ReaderState], None] | None = None
         self._port_factory = port_factory
-        self._serial: serial.SerialBase | None = None
+        self._clock = clock
+        self._sleep = sleep
+        self._serial: SerialPort | None = None
         self._decoder = FrameDecoder(min_body=3)
         self._lock = threading.RLock()
-        self._state = ReaderState.NO_READER
 
     # -- Reader protocol ---------------------------------------------------------------
     def open(self) -> None:
@@ -111,7 +141,7 @@ class SamReader:
                 raise_for_status(
                     self._transact(Command.SAM_STATUS), SW3_SUCCESS, Command.SAM_STATUS
                 )
-            except CardReaderError:
+            except Exception:  # whatever went wrong, do not keep a half-opened port
                 self.close()
                 raise
             self._set_state(ReaderState.READY)
@@ -125,22 +155,18 @@ class SamReader:
                     port.close()
                 except (serial.SerialException, OSError) as exc:
                     log.debug("closing %s: %s", self.port, exc)
-            self._state = ReaderState.NO_READER
-
-    def status(self) -> ReaderState:
-        """The reader's state now."""
-        return self._state
+            self._forget_state()
 
     def wait_for_card(self, timeout: float) -> Identity:
         """Find, select and read a card; NoCardError if none is found within `timeout`."""
         with self._lock:
-            end = time.monotonic() + timeout
+            end = self._clock() + timeout
             while not self._find_card():
-                remaining = end - time.monotonic()
+                remaining = end - self._clock()
                 if remaining <= 0:
                     self._set_state(ReaderState.READY)
                     raise NoCardError(f"no card within {timeout:g} s")
-                time.sleep(min(self.poll, remaining))
+                self._sleep(min(self.poll, remaining))
             self._set_state(ReaderState.CARD_PRESENT)
             try:
                 identity = self._read_card()
@@ -161,12 +187,12 @@ class SamReader:
 
     def wait_for_removal(self, timeout: float) -> bool:
         """True once the card has left the field, False if it is still there after `timeout`."""
-        end = time.monotonic() + timeout
+        end = self._clock() + timeout
         while self.card_present():
-            remaining = end - time.monotonic()
+            remaining = end - self._clock()
             if remaining <= 0:
                 return False
-            time.sleep(min(self.poll, remaining))
+            self._sleep(min(self.poll, remaining))
         return True
 
     # -- steps -------------------------------------------------------------------------
@@ -218,8 +244,8 @@ class SamReader:
                 raise NoReaderError(f"{self.port}: {exc}") from None
         raise AssertionError("unreachable")
 
-    def _receive(self, port: serial.SerialBase, command: Command, deadline: float) -> Response:
-        end = time.monotonic() + deadline
+    def _receive(self, port: SerialPort, command: Command, deadline: float) -> Response:
+        end = self._clock() + deadline
         while True:
             body = self._decoder.next_body()
             if body is not None:
@@ -229,7 +255,7 @@ class SamReader:
                     )
                     self._decoder.noise = 0
                 return response_from_body(body)
-            if time.monotonic() >= end:
+            if self._clock() >= end:
                 raise ReaderTimeoutError(
                     f"{command.name}: no complete answer within {deadline:g} s"
                 )
@@ -237,14 +263,7 @@ class SamReader:
             if chunk:
                 self._decoder.feed(chunk)
 
-    def _require_port(self) -> serial.SerialBase:
+    def _require_port(self) -> SerialPort:
         if self._serial is None:
             raise NoReaderError(f"{self.port} is not open")
         return self._serial
-
-    def _set_state(self, state: ReaderState) -> None:
-        if state is self._state:
-            return
-        self._state = state
-        if self.on_state is not None:
-            self.on_state(state)

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable
 from datetime import date
 
 from card_reader.base import (
@@ -22,8 +21,7 @@ from card_reader.base import (
     Sex,
     UnreadableCardError,
 )
-
-_UNREADABLE = object()
+from card_reader.state import ReaderStateKeeper
 
 
 def identity_for(
@@ -54,37 +52,37 @@ def identity_for(
     )
 
 
-class SimulatedReader:
+class SimulatedReader(ReaderStateKeeper):
     """A reader driven by calls instead of hands: place(identity), place_unreadable(), remove()."""
 
     def __init__(self, uri: str = "sim://") -> None:
+        super().__init__()
         if not uri.startswith("sim:"):
             raise ReaderConfigError(f"not a sim URI: {uri!r}")
         self.uri = uri
-        self.on_state: Callable[[ReaderState], None] | None = None
         self._cond = threading.Condition()
-        self._card: object | None = None
+        self._card: Identity | None = None
+        self._unreadable = False
         self._plugged = True
         self._open = False
-        self._state = ReaderState.NO_READER
 
     # -- the hand ---------------------------------------------------------------------
     def place(self, identity: Identity) -> None:
         """Put a card holding `identity` on the reader (replacing any card there)."""
-        with self._cond:
-            self._card = identity
-            self._cond.notify_all()
+        self._put(identity, unreadable=False)
 
     def place_unreadable(self) -> None:
         """Put a card on the reader that cannot be read."""
-        with self._cond:
-            self._card = _UNREADABLE
-            self._cond.notify_all()
+        self._put(None, unreadable=True)
 
     def remove(self) -> None:
         """Take the card away."""
+        self._put(None, unreadable=False)
+
+    def _put(self, card: Identity | None, *, unreadable: bool) -> None:
         with self._cond:
-            self._card = None
+            self._card = card
+            self._unreadable = unreadable
             self._cond.notify_all()
 
     def unplug(self) -> None:
@@ -114,11 +112,7 @@ class SimulatedReader:
         """Release the reader. Safe to call twice."""
         with self._cond:
             self._open = False
-            self._state = ReaderState.NO_READER
-
-    def status(self) -> ReaderState:
-        """The reader's state now."""
-        return self._state
+            self._forget_state()
 
     def wait_for_card(self, timeout: float) -> Identity:
         """The card on the reader, waiting up to `timeout` for one to be placed."""
@@ -126,23 +120,22 @@ class SimulatedReader:
         with self._cond:
             while True:
                 self._check_open()
-                if self._card is not None:
+                if self._present():
                     break
                 remaining = end - time.monotonic()
                 if remaining <= 0:
                     raise NoCardError(f"no card within {timeout:g} s")
                 self._cond.wait(remaining)
             self._set_state(ReaderState.CARD_PRESENT)
-            if self._card is _UNREADABLE:
+            if self._card is None:
                 raise UnreadableCardError("simulated unreadable card")
-            assert isinstance(self._card, Identity)
             return self._card
 
     def card_present(self) -> bool:
         """True while a card is on the reader."""
         with self._cond:
             self._check_open()
-            return self._card is not None
+            return self._present()
 
     def wait_for_removal(self, timeout: float) -> bool:
         """True once the card is gone, False if still there after `timeout`."""
@@ -150,7 +143,7 @@ class SimulatedReader:
         with self._cond:
             while True:
                 self._check_open()
-                if self._card is None:
+                if not self._present():
                     self._set_state(ReaderState.READY)
                     return True
                 remaining = end - time.monotonic()
@@ -158,14 +151,10 @@ class SimulatedReader:
                     return False
                 self._cond.wait(remaining)
 
+    def _present(self) -> bool:
+        return self._card is not None or self._unreadable
+
     def _check_open(self) -> None:
         if not self._plugged or not self._open:
             self._set_state(ReaderState.NO_READER)
             raise NoReaderError("simulated reader unplugged" if not self._plugged else "not open")
-
-    def _set_state(self, state: ReaderState) -> None:
-        if state is self._state:
-            return
-        self._state = state
-        if self.on_state is not None:
-            self.on_state(state)

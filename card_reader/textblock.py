@@ -3,7 +3,7 @@ decoding by the type marker at byte 248, and encoding (for the emulators)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from card_reader.base import (
@@ -127,52 +127,44 @@ def parse_text_block(block: bytes, newest_address: str | None = None) -> Identit
     id_number = fields["id_number"].upper()
     if not id_number or not id_number.isascii() or not id_number.isalnum():
         raise UnreadableCardError("the card carries no usable ID number")
-    common = {
-        "id_number": id_number,
-        "sex": sex_from_code(fields["sex"]),
-        "birth_date": _date(fields["birth_date"], "birth date"),
-        "valid_from": _date(fields["valid_from"], "valid-from date"),
-        "valid_until": _date(fields["valid_until"], "valid-until date", long_term=True),
-        "issuer": fields.get("issuer") or None,
-    }
+    common = Identity(
+        card_type=CardType.RESIDENT,
+        id_number=id_number,
+        name=fields["name"] or None,
+        sex=sex_from_code(fields["sex"]),
+        birth_date=_date(fields["birth_date"], "birth date"),
+        valid_from=_date(fields["valid_from"], "valid-from date"),
+        valid_until=_date(fields["valid_until"], "valid-until date", long_term=True),
+        issuer=fields.get("issuer") or None,
+    )
     if layout == "resident":
         nation = nation_from_code(fields["nation"]) if fields["nation"] else None
-        return Identity(
-            card_type=CardType.RESIDENT,
-            name=fields["name"] or None,
-            nation=nation,
-            address=newest_address or fields["address"] or None,
-            **common,
-        )
+        return replace(common, nation=nation, address=newest_address or fields["address"] or None)
     if layout == "J":
-        return Identity(
+        return replace(
+            common,
             card_type=CardType.HK_MO_TW_PERMIT,
-            name=fields["name"] or None,
             address=newest_address or fields["address"] or None,
             pass_number=fields["pass_number"] or None,
             issue_count=_int(fields["issue_count"], "issue count"),
-            **common,
         )
     if layout == "I":
-        return Identity(
+        return replace(
+            common,
             card_type=CardType.FOREIGN_PERMANENT,
-            name=fields["name"] or None,
             english_name=fields["english_name"] or None,
             nationality=fields["nationality"] or None,
-            **common,
         )
     head, tail = FOREIGN_Y["english_name"], FOREIGN_Y["english_name_more"]
     joined = (
         block[head.offset : head.offset + head.size] + block[tail.offset : tail.offset + tail.size]
     )
-    english = _text(joined, Field(0, len(joined))) or None
-    return Identity(
+    return replace(
+        common,
         card_type=CardType.FOREIGN_PERMANENT,
-        name=fields["name"] or None,
-        english_name=english,
+        english_name=_text(joined, Field(0, len(joined))) or None,
         nationality=fields["nationality"] or None,
         issue_count=_int(fields["issue_count"], "renewal count"),
-        **common,
     )
 
 

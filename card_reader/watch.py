@@ -7,17 +7,18 @@ import logging
 import threading
 from collections.abc import Callable
 from datetime import date
-from typing import Any
+from typing import TypeVar
 
 from card_reader.base import (
     CardReaderError,
     CardRemovedError,
     ExpiredCardError,
-    Identity,
     InvalidIdNumberError,
     NoCardError,
     NoReaderError,
     Reader,
+    ReaderEvent,
+    ReaderFaultError,
     ReaderListener,
     ReaderServiceError,
     ReaderState,
@@ -27,6 +28,8 @@ from card_reader.base import (
 from card_reader.checks import check_identity
 
 log = logging.getLogger(__name__)
+
+T = TypeVar("T")
 
 # Errors about the card in the field: report them, then wait for that card to leave.
 CARD_ERRORS = (
@@ -47,6 +50,10 @@ class ReaderWatcher(threading.Thread):
     (None, once the card leaves), "error" (the CardReaderError: unreadable, expired, invalid
     number, reader fault...). After a card or an error the watcher waits for the card to
     leave before reading again. stop() returns within about `poll` seconds.
+
+    Nothing ends the thread but stop(): an unexpected exception from the driver or the checks
+    is logged with its traceback and handled like a reader fault (state ERROR, the reader
+    closed and re-opened after `retry` seconds); a failing listener is logged and ignored.
     """
 
     def __init__(
@@ -81,31 +88,35 @@ class ReaderWatcher(threading.Thread):
     # -- the loop -------------------------------------------------------------------
     def run(self) -> None:
         """Thread body: keep the reader open and report what happens on it."""
-        if hasattr(self.reader, "on_state"):
-            self.reader.on_state = self._reader_state
+        self.reader.set_state_listener(self._reader_state)
         try:
             opened = False
             while not self._halt.is_set():
-                if not opened:
-                    opened = self._open()
-                    if not opened:
-                        self._halt.wait(self.retry)
-                    continue
-                opened = self._read_once()
+                try:
+                    opened = self._step(opened)
+                except Exception:  # a bug of ours: the kiosk must keep reading cards
+                    log.exception("reader watcher on %s failed; re-opening", self.reader.uri)
+                    self._fault()
+                    opened = False
         finally:
-            if hasattr(self.reader, "on_state"):
-                self.reader.on_state = None
-            try:
-                self.reader.close()
-            except CardReaderError as exc:
-                log.debug("closing reader: %s", exc)
+            self.reader.set_state_listener(None)
+            self._close()
+
+    def _step(self, opened: bool) -> bool:
+        """Open the reader, or wait once for a card on it; whether it is open afterwards."""
+        if opened:
+            return self._read_once()
+        if self._open():
+            return True
+        self._halt.wait(self.retry)
+        return False
 
     def _open(self) -> bool:
         try:
-            self.reader.open()
+            self._guarded("open", self.reader.open)
         except CardReaderError as exc:
             if self._state is not exc.state:
-                log.warning("reader %s not available: %s", self.reader.uri, exc.detail or exc)
+                log.warning("reader %s not available: %s", self.reader.uri, exc.detail)
             self._emit_state(exc.state if isinstance(exc, LOST) else ReaderState.ERROR)
             return False
         log.info("reader %s ready", self.reader.uri)
@@ -115,24 +126,23 @@ class ReaderWatcher(threading.Thread):
     def _read_once(self) -> bool:
         """One wait for a card; False when the reader must be re-opened."""
         try:
-            identity = self.reader.wait_for_card(self.poll)
-            identity = check_identity(identity, self.today())
+            identity = self._guarded("read", lambda: self.reader.wait_for_card(self.poll))
+            identity = self._guarded("check", lambda: check_identity(identity, self.today()))
         except NoCardError:
             self._emit_state(ReaderState.READY)
             return True
         except LOST as exc:
             return self._lost(exc)
         except CARD_ERRORS as exc:
-            log.info("card refused: %s", exc.detail or exc)
+            log.info("card refused: %s", exc.detail)
             self._emit_state(exc.state)
             self._emit("error", exc)
             return self._await_removal()
         except CardReaderError as exc:
-            log.warning("reader fault: %s", exc.detail or exc)
+            log.warning("reader fault: %s", exc.detail)
             self._emit_state(ReaderState.ERROR)
             self._emit("error", exc)
-            self._close()
-            self._halt.wait(self.retry)
+            self._fault()
             return False
         self._emit_state(ReaderState.CARD_PRESENT)
         self._emit("card", identity)
@@ -140,24 +150,16 @@ class ReaderWatcher(threading.Thread):
 
     def _await_removal(self) -> bool:
         """Block until the card leaves; False when the reader went away meanwhile."""
-        wait = getattr(self.reader, "wait_for_removal", None)
         while not self._halt.is_set():
             try:
-                if wait is not None:
-                    gone = wait(self.poll)
-                else:
-                    gone = not self.reader.card_present()
-                    if not gone:
-                        self._halt.wait(self.poll)
+                gone = self._guarded("removal", lambda: self.reader.wait_for_removal(self.poll))
             except LOST as exc:
                 self._emit("removed", None)
                 return self._lost(exc)
             except CardReaderError as exc:
-                log.warning("reader fault while waiting for removal: %s", exc.detail or exc)
+                log.warning("reader fault while waiting for removal: %s", exc.detail)
                 self._emit("removed", None)
-                self._emit_state(ReaderState.ERROR)
-                self._close()
-                self._halt.wait(self.retry)
+                self._fault()
                 return False
             if gone:
                 self._emit("removed", None)
@@ -165,18 +167,36 @@ class ReaderWatcher(threading.Thread):
                 return True
         return True
 
+    def _guarded(self, step: str, call: Callable[[], T]) -> T:
+        """Run a driver or check call; anything but a CardReaderError becomes a reader fault."""
+        try:
+            return call()
+        except CardReaderError:
+            raise
+        except Exception as exc:
+            log.exception("reader %s: unexpected error during %s", self.reader.uri, step)
+            raise ReaderFaultError(f"{step}: unexpected {type(exc).__name__}") from exc
+
     def _lost(self, exc: CardReaderError) -> bool:
-        log.warning("reader %s lost: %s", self.reader.uri, exc.detail or exc)
+        log.warning("reader %s lost: %s", self.reader.uri, exc.detail)
         self._emit_state(exc.state)
         self._close()
         self._halt.wait(self.retry)
         return False
 
+    def _fault(self) -> None:
+        """Report ERROR, close the reader and let `retry` seconds pass before re-opening."""
+        self._emit_state(ReaderState.ERROR)
+        self._close()
+        self._halt.wait(self.retry)
+
     def _close(self) -> None:
         try:
             self.reader.close()
         except CardReaderError as exc:
-            log.debug("closing reader: %s", exc)
+            log.debug("closing reader: %s", exc.detail)
+        except Exception:
+            log.exception("closing reader %s failed", self.reader.uri)
 
     # -- reporting ------------------------------------------------------------------
     def _reader_state(self, state: ReaderState) -> None:
@@ -189,7 +209,7 @@ class ReaderWatcher(threading.Thread):
         self._state = state
         self._emit("state", state)
 
-    def _emit(self, event: str, payload: Identity | CardReaderError | ReaderState | Any) -> None:
+    def _emit(self, event: str, payload: ReaderEvent) -> None:
         if self._halt.is_set():
             return
         try:

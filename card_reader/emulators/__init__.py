@@ -11,9 +11,12 @@ from __future__ import annotations
 
 import atexit
 import threading
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from card_reader.base import Identity
+
+if TYPE_CHECKING:  # the emulators load only when started
+    from card_reader.emulators.vcard import VirtualCard
 
 
 class EmulatorController(Protocol):
@@ -78,7 +81,7 @@ class PcscController:
             self.daemon = PcscDaemon()
             self.daemon.start()
         self.uri = "pcsc://Virtual PCD 00 00"
-        self._card = None
+        self._card: VirtualCard | None = None
         self._lock = threading.Lock()
         if identity is not None:
             self.insert(identity)
@@ -114,7 +117,7 @@ class PcscController:
             self.daemon.stop()
             self.daemon = None
 
-    def _swap(self, card: object | None) -> None:
+    def _swap(self, card: VirtualCard | None) -> None:
         with self._lock:
             if self._card is not None:
                 self._card.remove()

@@ -10,6 +10,7 @@ import signal
 import subprocess
 import time
 from pathlib import Path
+from typing import IO
 
 from smartcard import scard
 
@@ -82,17 +83,16 @@ class PcscDaemon:
         for stale in (SOCKET, PID_FILE):
             with contextlib.suppress(FileNotFoundError):
                 stale.unlink()
-        out = open(self.log_path, "ab") if self.log_path else subprocess.DEVNULL  # noqa: SIM115
-        try:
+        with contextlib.ExitStack() as files:
+            out: IO[bytes] | int = subprocess.DEVNULL
+            if self.log_path:
+                out = files.enter_context(open(self.log_path, "ab"))  # pcscd keeps its own copy
             self.process = subprocess.Popen(
                 [self.binary, "--foreground"],
                 stdout=out,
                 stderr=subprocess.STDOUT,
                 stdin=subprocess.DEVNULL,
             )
-        finally:
-            if self.log_path:
-                out.close()
         end = time.monotonic() + timeout
         while time.monotonic() < end:
             if self.process.poll() is not None:

@@ -193,7 +193,7 @@ class SamEmulator:
         command = request.command
         with self._lock:
             forced = self._forced.get(command) if command else None
-            if forced:
+            if command and forced:
                 forced[1] -= 1
                 if forced[1] <= 0:
                     del self._forced[command]

@@ -28,6 +28,29 @@ def wait_for(predicate: Callable[[], object], timeout: float = 5.0, step: float 
     return bool(predicate())
 
 
+class FakeClock:
+    """A clock to inject into drivers: sleep() returns at once and moves the time on.
+
+    With `tick` each reading of the clock also advances it, so a driver waiting for an answer
+    that never comes reaches its deadline after a known number of looks, not of seconds.
+    """
+
+    def __init__(self, tick: float = 0.0) -> None:
+        self.now = 0.0
+        self.tick = tick
+        self.sleeps: list[float] = []
+
+    def __call__(self) -> float:
+        now = self.now
+        self.now += self.tick
+        return now
+
+    def sleep(self, seconds: float) -> None:
+        """Record the pause and skip it."""
+        self.sleeps.append(seconds)
+        self.now += seconds
+
+
 class EventLog:
     """A thread-safe listener for ReaderWatcher that tests can wait on."""
 

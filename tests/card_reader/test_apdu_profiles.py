@@ -129,6 +129,102 @@ def test_bad_profiles_are_refused_at_load(data: dict) -> None:
         profile_from_dict(data)
 
 
+SELECT_SSSE = {"apdu": "00A404000F7378312E73682EC9E7BBE1B1A3D5CF", "detect": True}
+READ_ID = {"apdu": "00B2080000", "record": "08", "field": "id_number", "decode": "id_number"}
+
+
+def ssse_like(*steps: dict) -> dict:
+    """A social-security profile with these steps after selecting the application and EF06."""
+    return {
+        "name": "x",
+        "card_type": "social_security",
+        "steps": [SELECT_SSSE, {"apdu": "00A4020002EF06"}, *steps],
+    }
+
+
+@pytest.mark.parametrize(
+    ("step", "problem"),
+    [
+        (
+            {"apdu": "00B2060000", "record": "06", "field": "valid_until", "decode": "ascii"},
+            "yields str",
+        ),
+        (
+            {"apdu": "00B2080000", "record": "08", "field": "id_number", "decode": "bcd_date"},
+            "yields date",
+        ),
+        ({"apdu": "00B20A0000", "record": "0A", "field": "sex", "decode": "ascii"}, "yields str"),
+        (
+            {"apdu": "00B20A0000", "record": "0A", "field": "issue_count", "decode": "bcd"},
+            "yields str",
+        ),
+        (
+            {"apdu": "00B20A0000", "record": "0A", "field": "card_type", "decode": "ascii"},
+            "not an Identity",
+        ),
+        ({"apdu": "00B20A0000", "record": [], "field": "name", "decode": "gbk"}, "record"),
+        ({"apdu": "00B20A0000", "record": "100", "field": "name", "decode": "gbk"}, "hex tag"),
+        ({"apdu": "00B20A0000", "record": "0A"}, "needs a field"),
+        ({"apdu": "00B20A0000", "optional": "false"}, "optional"),
+        ({"apdu": "00B20A0000", "optinal": True}, "optinal"),
+        ({"apdu": 12345678}, "apdu"),
+        ({"apdu": "00B2"}, "4 to 261 bytes"),
+        ({"apdu": "FFB0000000", "decode": "ga467_text", "field": "name"}, "whole card"),
+        ("00B2080000", "steps.3: Input should be a valid dictionary"),
+    ],
+)
+def test_profiles_are_validated_fully_at_load(step: object, problem: str) -> None:
+    """GIVEN a profile whose step could only fail at read time WHEN loaded THEN ReaderConfigError."""
+    with pytest.raises(ReaderConfigError, match=problem):
+        profile_from_dict(ssse_like(READ_ID, step))
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        ["not", "a", "profile"],
+        {"name": "x", "card_type": "resident", "steps": "00A4"},
+        {"name": "x", "card_type": "resident", "steps": [{"apdu": "00A40000"}]},  # no ID number
+        {**ssse_like(READ_ID), "name": ["x"]},
+        {**ssse_like(READ_ID), "description": 3},
+    ],
+)
+def test_malformed_profiles_are_config_errors(data: object) -> None:
+    with pytest.raises(ReaderConfigError):
+        profile_from_dict(data)
+
+
+def test_a_profile_without_a_name_step_reads_cards() -> None:
+    """GIVEN a profile that reads only the ID number WHEN a card is read THEN no name, no crash."""
+    profile = profile_from_dict(ssse_like(READ_ID))
+    identity = profile.read(card_transmit(VirtualCard(sample("social_security"))))
+    assert identity.id_number == sample("social_security").id_number
+    assert identity.name is None
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        b"\xff\xfe{}",  # not UTF-8
+        b"[" * 100_000 + b"]" * 100_000,  # RecursionError in json
+        b"1" * 5000,  # int too long to convert
+        b'{"name": "x", "card_type": "resident", "steps": [{"apdu": "00A4", "record": "[]"}]}',
+    ],
+)
+def test_broken_profile_files_are_config_errors(tmp_path, raw: bytes) -> None:
+    path = tmp_path / "broken.json"
+    path.write_bytes(raw)
+    with pytest.raises(ReaderConfigError):
+        load_profile(str(path))
+
+
+def test_unreadable_profile_paths_are_config_errors(tmp_path) -> None:
+    (tmp_path / "dir.json").mkdir()
+    for name in (str(tmp_path / "dir.json"), "a\x00b.json", "../profiles/ssse", "ss se"):
+        with pytest.raises(ReaderConfigError):
+            load_profile(name)
+
+
 def test_profile_from_a_file(tmp_path) -> None:
     path = tmp_path / "mine.json"
     path.write_text(

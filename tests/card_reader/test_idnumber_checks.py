@@ -12,7 +12,8 @@ from card_reader.base import CardType, ExpiredCardError, InvalidIdNumberError, S
 from card_reader.checks import check_identity
 from card_reader.codes import nation_code, nation_from_code, nation_label, sex_from_code
 from card_reader.emulators.samples import SAMPLES, sample
-from card_reader.idnumber import check_char, make_id_number, parse_id_number
+from card_reader.idnumber import make_id_number, parse_id_number
+from civic.idnumber import check_char
 
 TODAY = date(2026, 11, 25)
 
@@ -118,6 +119,17 @@ def test_short_numbers_only_pass_as_2017_foreign_permits() -> None:
     with pytest.raises(InvalidIdNumberError):
         check_identity(replace(sample("resident"), id_number="610202850314432"), TODAY)
     assert sample("Y").card_type is CardType.FOREIGN_PERMANENT
+
+
+def test_identity_repr_and_redacted_copy_hide_what_identifies() -> None:
+    """GIVEN a card's Identity WHEN repr'd or redacted for a log THEN no number, address, birth date."""
+    card = sample("resident")
+    text = repr(card)
+    assert card.masked_id in text and card.name in text
+    for secret in (card.id_number, card.address, "1985"):
+        assert secret not in text
+    safe = card.redacted()
+    assert (safe.id_number, safe.address, safe.birth_date) == (card.masked_id, None, None)
 
 
 def test_code_tables() -> None:

@@ -6,6 +6,8 @@ import threading
 from dataclasses import replace
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from card_reader.base import (
     CardReaderError,
@@ -39,11 +41,45 @@ def test_uris_pick_drivers_without_opening(uri: str, cls: type) -> None:
     assert set(READERS) == {"sim", "sam", "pcsc"}
 
 
-@pytest.mark.parametrize("uri", ["usb://x", "", "/dev/ttyUSB0", "pcsc://?profiles=nope"])
-def test_unknown_uris_are_typed_errors(uri: str) -> None:
+@pytest.mark.parametrize(
+    "uri",
+    [
+        "usb://x",
+        "",
+        "/dev/ttyUSB0",
+        "pcsc://?profiles=nope",
+        "sam://[::1",  # urlsplit: ValueError("Invalid IPv6 URL")
+        "pcsc://[::1",
+        "sam://]x[/dev/ttyUSB0",
+        "sam:///dev/ttyUSB0?deadline=nan",
+        "sam:///dev/ttyUSB0?poll=inf",
+        "pcsc://?profiles=..%2F..%2Fetc%2Fpasswd",
+        "pcsc://?profiles=%00.json",
+        "pcsc://?profiles=/nonexistent/mine.json",
+    ],
+)
+def test_bad_uris_are_typed_errors(uri: str) -> None:
+    """GIVEN a KIOSK_READER_URI typo WHEN the reader is built THEN ReaderConfigError, nothing else."""
     with pytest.raises(ReaderConfigError) as info:
         open_reader(uri)
     assert isinstance(info.value, CardReaderError)
+    assert info.value.resident_message[0] == "读卡器配置错误，请联系工作人员"
+
+
+@settings(max_examples=2000, deadline=None)
+@given(
+    st.sampled_from(
+        ["sim://", "sam://", "sam:///dev/", "pcsc://", "pcsc://?profiles=", "", "x://"]
+    ),
+    st.text(alphabet=st.sampled_from("[]:/?#&=%@.,;\\ \x00aZ09é\ufffd"), max_size=20),
+)
+def test_any_uri_builds_a_reader_or_a_config_error(prefix: str, rest: str) -> None:
+    """GIVEN any text WHEN taken as a reader URI THEN a reader (not opened) or ReaderConfigError."""
+    try:
+        reader = open_reader(prefix + rest)
+    except ReaderConfigError:
+        return
+    assert reader.uri == prefix + rest
 
 
 def test_simulated_reader_is_thread_safe() -> None:
