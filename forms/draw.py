@@ -54,7 +54,7 @@ def new_canvas(
         pagesize=pagesize,
         invariant=1,
         pageCompression=1,
-        initialFontName=font or fonts.song,
+        initialFontName=font or fonts.song,  # type: ignore[arg-type]  # stub says float; it is a font name
         initialFontSize=12,
     )
     stamp = pdf_date(doc.created_at)
@@ -72,7 +72,7 @@ def finish(canvas: Canvas, buffer: io.BytesIO, doc: Document) -> bytes:
     """Save the canvas with the fixed document ID and return the PDF bytes."""
     # reportlab derives /ID from an MD5 of the content; fix it from the issuance instead, so
     # a reprint differs from the original only where the 补打 mark is drawn.
-    canvas._doc._ID = pdf_id(doc)
+    canvas._doc._ID = pdf_id(doc)  # type: ignore[attr-defined]  # private, absent from the stubs
     # Page streams are Flate-compressed binary; reportlab's default extra ASCII85 layer only
     # makes them 25% larger and costs ~3 ms in pure Python. The switch is global in reportlab,
     # so it is flipped only for the duration of this save.
@@ -187,11 +187,6 @@ def boxed_mark(
     text(canvas, x + pad, y + size * 0.42, s, font, size, bold=True)
     canvas.restoreState()
     return width
-
-
-def cn_date(day: object) -> str:
-    """2025年3月1日 (no leading zeros, as Chinese documents write dates)."""
-    return f"{day.year}年{day.month}月{day.day}日"  # type: ignore[attr-defined]
 
 
 def reprint_label(doc: Document) -> str | None:

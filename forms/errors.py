@@ -2,25 +2,14 @@
 
 from __future__ import annotations
 
+from civic.errors import BilingualError
 
-class FormsError(Exception):
+
+class FormsError(BilingualError):
     """Base of every error raised by `forms`; `resident_message` is what the screen shows."""
 
     message_zh = "证明文件生成失败，请联系工作人员"
     message_en = "The document could not be produced. Please ask staff."
-
-    def __init__(self, detail: str = "", *, zh: str | None = None, en: str | None = None) -> None:
-        super().__init__(detail or en or self.message_en)
-        self.detail = detail or en or self.message_en
-        if zh:
-            self.message_zh = zh
-        if en:
-            self.message_en = en
-
-    @property
-    def resident_message(self) -> tuple[str, str]:
-        """(Chinese, English) text for the screen."""
-        return self.message_zh, self.message_en
 
     def __str__(self) -> str:
         return f"{self.message_zh} / {self.detail}"

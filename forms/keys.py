@@ -6,15 +6,21 @@ Layout of a key directory::
     key_dir/signing_key.pub.pem  its public key, SubjectPublicKeyInfo PEM
     key_dir/trusted/*.pub.pem    other public keys this machine accepts (other districts, old keys)
 
+    key_dir/signing_key.lock     taken exclusively while a pair is written, shared while one is read
+
 A key is named by its fingerprint: the first 8 bytes of SHA-256 over the raw 32-byte public key,
 as upper-case hex in groups of four (3F2A-91C0-5B7E-0D14), printed on every document's footer.
 """
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
 import hashlib
 import os
 import stat
+import tempfile
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -26,6 +32,7 @@ from forms.errors import KeyFileError, KeyMissingError
 
 PRIVATE_FILE = "signing_key.pem"
 PUBLIC_FILE = "signing_key.pub.pem"
+LOCK_FILE = "signing_key.lock"
 TRUSTED_DIR = "trusted"
 FINGERPRINT_BYTES = 8
 
@@ -93,55 +100,160 @@ class SigningKey:
         return cls(Ed25519PrivateKey.generate())
 
 
-def _write_private(path: Path, data: bytes) -> None:
-    tmp = path.with_name(path.name + ".tmp")
-    if tmp.exists():
-        tmp.unlink()
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    try:
-        os.write(fd, data)
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-    os.chmod(tmp, 0o600)  # the umask may have cleared bits, never added them; be explicit
-    os.replace(tmp, path)
-
-
-def generate(key_dir: Path, *, overwrite: bool = False) -> SigningKey:
-    """Create a new key pair in key_dir (private file mode 0600, directory 0700).
-
-    Raises KeyFileError if a private key already exists and `overwrite` is false: replacing the
-    district key makes every document signed with the old one unverifiable here.
-    """
-    key_dir = Path(key_dir)
-    private_path = key_dir / PRIVATE_FILE
-    if private_path.exists() and not overwrite:
-        raise KeyFileError(
-            f"{private_path} exists; refusing to overwrite",
-            zh="签名密钥已存在，未覆盖（如确需更换请使用 --force）",
-            en="A signing key already exists; use --force to replace it.",
-        )
-    key_dir.mkdir(parents=True, exist_ok=True)
-    os.chmod(key_dir, 0o700)
-    (key_dir / TRUSTED_DIR).mkdir(exist_ok=True)
-    key = SigningKey.generate_ephemeral()
-    pem = key.private_key.private_bytes(
+def _private_pem(key: SigningKey) -> bytes:
+    return key.private_key.private_bytes(
         serialization.Encoding.PEM,
         serialization.PrivateFormat.PKCS8,
         serialization.NoEncryption(),
     )
-    _write_private(private_path, pem)
-    (key_dir / PUBLIC_FILE).write_text(key.public_pem(), encoding="ascii")
+
+
+def _write_atomic(path: Path, data: bytes, mode: int) -> None:
+    """Write a temp file beside `path`, fsync it, set `mode`, rename it over `path`: a reader
+    (or a crash) sees the old file or the whole new one, never a part."""
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        try:
+            view = memoryview(data)
+            while view:
+                view = view[os.write(fd, view) :]
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        os.chmod(tmp, mode)  # mkstemp made it 0600; the umask never adds bits, be explicit
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+        raise
+
+
+def _fsync_dir(directory: Path) -> None:
+    fd = os.open(directory, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _remove_stale_temps(key_dir: Path) -> None:
+    """Temp files left by a writer that died mid-way (only the lock holder writes temps)."""
+    for pattern in (f".{PRIVATE_FILE}.*.tmp", f".{PUBLIC_FILE}.*.tmp", f"{PRIVATE_FILE}.tmp"):
+        for stale in key_dir.glob(pattern):
+            stale.unlink(missing_ok=True)
+
+
+@contextlib.contextmanager
+def _pair_lock(key_dir: Path, *, exclusive: bool) -> Iterator[None]:
+    """flock on key_dir/signing_key.lock: exclusive while a pair is written, shared while read.
+
+    A reader that cannot open the lock file (no writer has made one yet, or it may not read
+    it) reads without: a new pair is published public file first, so a private file never
+    appears before the public half it must match.
+    """
+    flags = os.O_RDWR | os.O_CREAT if exclusive else os.O_RDONLY
+    try:
+        fd = os.open(key_dir / LOCK_FILE, flags | os.O_CLOEXEC, 0o600)
+    except OSError:
+        if exclusive:
+            raise
+        fd = -1
+    try:
+        if fd >= 0:
+            fcntl.flock(fd, fcntl.LOCK_EX if exclusive else fcntl.LOCK_SH)
+        yield
+    finally:
+        if fd >= 0:
+            os.close(fd)  # closing releases the lock
+
+
+def generate(key_dir: Path, *, overwrite: bool = False) -> SigningKey:
+    """Create a new key pair in key_dir (private file 0600, public 0644, directory 0700).
+
+    Raises KeyFileError if a private key already exists and `overwrite` is false: replacing the
+    district key makes every document signed with the old one unverifiable here. The pair is
+    written under an exclusive lock, each file to a temp file that is fsynced and renamed into
+    place (public first, so the private file's arrival completes the pair).
+    """
+    return _create(Path(key_dir), overwrite=overwrite)
+
+
+def load_signing_key(key_dir: Path, *, create: bool = False) -> SigningKey:
+    """The private key from key_dir, checked against its public file.
+
+    With `create`, a directory without a private key first gets a new pair, made once under an
+    exclusive lock: when many kiosks start together on a fresh directory, one creates the key
+    and the others load that same key.
+
+    Raises KeyMissingError (a KeyFileError and FileNotFoundError) if there is none, KeyFileError
+    if it is unreadable, corrupt, not Ed25519, readable by group or others, or does not match
+    signing_key.pub.pem (a directory without the public file is accepted).
+    """
+    key_dir = Path(key_dir)
+    try:
+        with _pair_lock(key_dir, exclusive=False):
+            return _read_pair(key_dir)
+    except KeyMissingError:
+        if not create:
+            raise
+    return _create(key_dir, overwrite=False, exist_ok=True)
+
+
+def _create(key_dir: Path, *, overwrite: bool, exist_ok: bool = False) -> SigningKey:
+    """Under the exclusive lock: the existing pair (exist_ok), a refusal, or a new pair."""
+    private_path = key_dir / PRIVATE_FILE
+    if private_path.exists() and not (overwrite or exist_ok):
+        raise _refusal(private_path)  # before touching the directory
+    try:
+        key_dir.mkdir(parents=True, exist_ok=True)
+        os.chmod(key_dir, 0o700)
+        (key_dir / TRUSTED_DIR).mkdir(exist_ok=True)
+        with _pair_lock(key_dir, exclusive=True):
+            if private_path.exists() and not overwrite:
+                if exist_ok:
+                    return _read_pair(key_dir)  # another process made it first: use that one
+                raise _refusal(private_path)
+            _remove_stale_temps(key_dir)
+            key = SigningKey.generate_ephemeral()
+            _write_atomic(key_dir / PUBLIC_FILE, key.public_pem().encode("ascii"), 0o644)
+            _write_atomic(private_path, _private_pem(key), 0o600)
+            _fsync_dir(key_dir)
+            return key
+    except KeyFileError:
+        raise
+    except OSError as exc:
+        raise KeyFileError(
+            f"cannot write the signing key in {key_dir}: {exc}",
+            zh="无法保存签名密钥，请联系工作人员",
+            en="The signing key could not be saved. Please ask staff.",
+        ) from exc
+
+
+def _refusal(private_path: Path) -> KeyFileError:
+    return KeyFileError(
+        f"{private_path} exists; refusing to overwrite",
+        zh="签名密钥已存在，未覆盖（如确需更换请使用 --force）",
+        en="A signing key already exists; use --force to replace it.",
+    )
+
+
+def _read_pair(key_dir: Path) -> SigningKey:
+    key = SigningKey(_read_private(key_dir / PRIVATE_FILE))
+    public_path = key_dir / PUBLIC_FILE
+    if not public_path.exists():
+        return key
+    public = load_public_key_file(public_path)
+    if raw_public_bytes(public) != raw_public_bytes(key.public_key):
+        raise KeyFileError(
+            f"{key_dir / PRIVATE_FILE} (key {key.fingerprint}) does not match {public_path} "
+            f"(key {fingerprint(public)})",
+            zh="签名密钥与公钥文件不匹配，请联系工作人员",
+            en="The signing key does not match its public key file. Please ask staff.",
+        )
     return key
 
 
-def load_signing_key(key_dir: Path) -> SigningKey:
-    """The private key from key_dir.
-
-    Raises KeyMissingError (a KeyFileError and FileNotFoundError) if there is none, KeyFileError
-    if it is unreadable, not Ed25519, or readable by group or others.
-    """
-    path = Path(key_dir) / PRIVATE_FILE
+def _read_private(path: Path) -> Ed25519PrivateKey:
     try:
         mode = path.stat().st_mode
         data = path.read_bytes()
@@ -162,20 +274,29 @@ def load_signing_key(key_dir: Path) -> SigningKey:
     try:
         private_key = serialization.load_pem_private_key(data, password=None)
     except (ValueError, TypeError, UnsupportedAlgorithm) as exc:
-        raise KeyFileError(f"{path} is not a usable private key: {exc}") from exc
+        raise _unusable(path, f"not a usable private key: {exc}") from exc
     if not isinstance(private_key, Ed25519PrivateKey):
-        raise KeyFileError(f"{path} is not an Ed25519 key")
-    return SigningKey(private_key)
+        raise _unusable(path, f"a {type(private_key).__name__}, not an Ed25519 key")
+    return private_key
+
+
+def _unusable(path: Path, why: str, *, public: bool = False) -> KeyFileError:
+    what_zh, what_en = ("公钥", "public key") if public else ("签名密钥", "signing key")
+    return KeyFileError(
+        f"{path}: {why}",
+        zh=f"{what_zh}文件损坏或类型不符，请联系工作人员",
+        en=f"The {what_en} file is damaged or of the wrong type. Please ask staff.",
+    )
 
 
 def load_public_key_file(path: Path) -> Ed25519PublicKey:
     """One Ed25519 public key from a PEM file."""
     try:
         key = serialization.load_pem_public_key(Path(path).read_bytes())
-    except (OSError, ValueError, UnsupportedAlgorithm) as exc:
-        raise KeyFileError(f"{path} is not a usable public key: {exc}") from exc
+    except (OSError, ValueError, TypeError, UnsupportedAlgorithm) as exc:
+        raise _unusable(path, f"not a usable public key: {exc}", public=True) from exc
     if not isinstance(key, Ed25519PublicKey):
-        raise KeyFileError(f"{path} is not an Ed25519 public key")
+        raise _unusable(path, f"a {type(key).__name__}, not an Ed25519 key", public=True)
     return key
 
 

@@ -2,19 +2,25 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from PIL import Image
+
+from forms.pdf import open_pdf
+
+if TYPE_CHECKING:
+    from PySide6.QtGui import QImage
 
 MAX_DPI = 150
 
 
 def render_preview(pdf: bytes, dpi: int = 100) -> Image.Image:
-    """The first page rendered at `dpi` (capped at 150) as an RGB PIL image."""
-    import pypdfium2 as pdfium
+    """The first page rendered at `dpi` (capped at 150) as an RGB PIL image.
 
+    Raises forms.pdf.UnreadablePdfError if pdfium cannot open the bytes.
+    """
     dpi = max(1, min(int(dpi), MAX_DPI))
-    document = pdfium.PdfDocument(pdf)
+    document = open_pdf(pdf)
     try:
         page = document[0]
         try:
@@ -28,7 +34,7 @@ def render_preview(pdf: bytes, dpi: int = 100) -> Image.Image:
     return image
 
 
-def to_qimage(image: Image.Image) -> Any:
+def to_qimage(image: Image.Image) -> QImage:
     """A QImage copy of a PIL image (PySide6 is imported here, so forms works without Qt)."""
     from PySide6.QtGui import QImage
 

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from functools import lru_cache
+from typing import Literal
 
 import qrcode
-from qrcode.util import MODE_8BIT_BYTE, MODE_ALPHA_NUM, QRData
+from qrcode.util import QRData
 from reportlab.pdfgen.canvas import Canvas
 
 ALPHANUMERIC = frozenset("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ $%*+-./:")
@@ -18,6 +19,8 @@ QUIET_ZONE = 4  # modules of white border the QR standard asks for
 # A fixed mask: qrcode's search for the best of eight masks is ~80% of its run time, and a
 # signed base32 payload is random enough that any mask scans well (checked by tests with zbarimg).
 MASK_PATTERN = 2
+MODE_ALPHA_NUM: Literal[2] = 2  # qrcode.util.MODE_ALPHA_NUM, typed as the literal QRData takes
+MODE_8BIT_BYTE: Literal[4] = 4  # qrcode.util.MODE_8BIT_BYTE
 
 Matrix = tuple[tuple[bool, ...], ...]
 
@@ -28,7 +31,7 @@ def qr_matrix(payload: str) -> Matrix:
     code = qrcode.QRCode(
         error_correction=qrcode.constants.ERROR_CORRECT_M, border=0, mask_pattern=MASK_PATTERN
     )
-    mode = MODE_ALPHA_NUM if set(payload) <= ALPHANUMERIC else MODE_8BIT_BYTE
+    mode: Literal[2, 4] = MODE_ALPHA_NUM if set(payload) <= ALPHANUMERIC else MODE_8BIT_BYTE
     code.add_data(QRData(payload.encode("utf-8"), mode=mode, check_data=False))
     code.make(fit=True)
     return tuple(tuple(bool(cell) for cell in row) for row in code.get_matrix())

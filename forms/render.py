@@ -31,7 +31,8 @@ class UnknownLayoutError(FormsError):
 
 
 def render(doc: Document, fonts: FontSet | None = None) -> bytes:
-    """The PDF for `doc`; fonts are loaded (once per process) when not given.
+    """The PDF for `doc`, with the default FontSet when none is given (a layout registers the
+    face it uses on first use; see forms.fonts).
 
     Raises LayoutOverflowError if a certificate's text cannot fit its page, FontMissingError if
     a font file is missing, UnknownLayoutError for a layout/paper mismatch.

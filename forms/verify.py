@@ -25,16 +25,18 @@ import binascii
 import hashlib
 import json
 import struct
-from dataclasses import MISSING, dataclass, fields
+from dataclasses import MISSING, dataclass, fields, is_dataclass
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import TypeAlias
 
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
+from civic.idnumber import mask_id_number
 from forms.document import Document
 from forms.errors import FormsError
 from forms.keys import FINGERPRINT_BYTES, SigningKey, format_fingerprint
+from forms.pdf import UnreadablePdfError, open_pdf
 
 PREFIX = "KV1:"
 SIGNED_CONTEXT = b"KV1\0"
@@ -48,6 +50,8 @@ SCRYPT_N, SCRYPT_R, SCRYPT_P = 2**14, 8, 1
 #: Document fields left out of the content digest: they differ between copies and prints of one
 #: issuance, or are derived from the signature itself.
 DIGEST_EXCLUDED = frozenset({"qr_payload", "reprint", "copy_mark", "key_fingerprint", "paper"})
+
+JsonValue: TypeAlias = str | int | float | bool | list["JsonValue"] | dict[str, "JsonValue"] | None
 
 
 class InvalidPayloadError(FormsError):
@@ -90,14 +94,6 @@ class VerifiedPayload:
         return content_digest(doc) == self.content_digest
 
 
-def mask_id_number(id_number: str) -> str:
-    """610202********1234: the first 6 and last 4 characters kept (short numbers: 2 and 2)."""
-    number = id_number.strip().upper()
-    if len(number) <= 10:
-        return number[:2] + "*" * max(len(number) - 4, 0) + number[-2:]
-    return number[:6] + "*" * (len(number) - 10) + number[-4:]
-
-
 def identity_hash(name: str, id_number: str, serial: str) -> bytes:
     """Salted, deliberately slow hash binding a document to its holder."""
     secret = f"{name.strip()}\n{id_number.strip().upper()}".encode()
@@ -111,14 +107,16 @@ def identity_hash(name: str, id_number: str, serial: str) -> bytes:
     )
 
 
-def _jsonable(value: Any) -> Any:
+def _jsonable(value: object) -> JsonValue:
     if isinstance(value, datetime | date):
         return value.isoformat()
     if isinstance(value, tuple | list):
         return [_jsonable(v) for v in value]
-    if hasattr(value, "__dataclass_fields__"):
+    if is_dataclass(value) and not isinstance(value, type):
         return {f.name: _jsonable(getattr(value, f.name)) for f in fields(value)}
-    return value
+    if value is None or isinstance(value, str | int | float):
+        return value
+    raise TypeError(f"no canonical JSON form for {type(value).__name__}")
 
 
 def content_digest(doc: Document) -> str:
@@ -127,7 +125,7 @@ def content_digest(doc: Document) -> str:
     Optional fields still at their default are left out, so adding a field to Document later
     does not change the digest of documents issued before.
     """
-    data: dict[str, Any] = {}
+    data: dict[str, JsonValue] = {}
     for f in fields(doc):
         if f.name in DIGEST_EXCLUDED:
             continue
@@ -247,14 +245,10 @@ def verify_payload(text: str, public_keys: dict[str, Ed25519PublicKey]) -> Verif
 
 def extract_payload(pdf: bytes) -> str:
     """The payload a rendered PDF carries in its /Keywords entry; InvalidPayloadError if none."""
-    import pypdfium2 as pdfium
-
     try:
-        document = pdfium.PdfDocument(pdf)
-    except pdfium.PdfiumError as exc:
-        raise InvalidPayloadError(
-            InvalidPayloadError.REASON_MALFORMED, f"not a readable PDF: {exc}"
-        ) from exc
+        document = open_pdf(pdf)
+    except UnreadablePdfError as exc:
+        raise InvalidPayloadError(InvalidPayloadError.REASON_MALFORMED, exc.detail) from exc
     try:
         keywords = document.get_metadata_value("Keywords")
     finally:

@@ -8,6 +8,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Protocol
 
+from civic.errors import BilingualError
+
 
 class PrinterState(enum.StrEnum):
     """What a printer can tell us about itself."""
@@ -92,7 +94,7 @@ class PrintJob:
 JobListener = Callable[[PrintJob], None]
 
 
-class PrinterError(Exception):
+class PrinterError(BilingualError):
     """Base of every printer failure; carries the status that caused it where known."""
 
     def __init__(

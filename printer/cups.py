@@ -16,8 +16,7 @@ import plistlib
 import re
 import subprocess
 import time
-from collections.abc import Mapping
-from typing import Any
+from collections.abc import Callable
 from urllib.parse import parse_qs, urlparse
 
 from printer.base import (
@@ -32,6 +31,23 @@ from printer.base import (
     fail,
     notify,
 )
+from printer.cups_status import (
+    JOB_ABORTED,
+    JOB_CANCELED,
+    JOB_COMPLETED,
+    JOB_HELD,
+    JOB_PENDING,
+    JOB_STATE_NAMES,
+    JOB_STOPPED,
+    IppAttributes,
+    IppValue,
+    as_list,
+    ipp_int,
+    ipp_text,
+    map_printer_status,
+)
+
+__all__ = ["CupsPrinter", "map_printer_status"]
 
 log = logging.getLogger(__name__)
 
@@ -39,103 +55,13 @@ DEFAULT_TIMEOUT = 60.0  # seconds for a job to complete
 COMMAND_TIMEOUT = 10.0  # seconds for one lp / ipptool / cancel call
 _REQUEST_ID = re.compile(r"request id is (\S+)-(\d+)")
 
-# IPP printer-state (RFC 8011 5.4.11) and job-state (5.3.7).
-IDLE, PROCESSING, STOPPED = 3, 4, 5
-JOB_PENDING, JOB_HELD, JOB_PROCESSING, JOB_STOPPED = 3, 4, 5, 6
-JOB_CANCELED, JOB_ABORTED, JOB_COMPLETED = 7, 8, 9
-JOB_STATE_NAMES = {
-    3: "pending", 4: "held", 5: "processing", 6: "stopped", 7: "canceled", 8: "aborted", 9: "completed",
-}  # fmt: skip
-
-# printer-state-reasons keywords (severity suffix removed) that stop printing.
-BLOCKING_REASONS: dict[str, PrinterState] = {
-    "cover-open": PrinterState.COVER_OPEN,
-    "door-open": PrinterState.COVER_OPEN,
-    "interlock-open": PrinterState.COVER_OPEN,
-    "media-empty": PrinterState.PAPER_OUT,
-    "media-needed": PrinterState.PAPER_OUT,
-    "media-jam": PrinterState.ERROR,
-    "toner-empty": PrinterState.ERROR,
-    "marker-supply-empty": PrinterState.ERROR,
-    "marker-waste-full": PrinterState.ERROR,
-    "input-tray-missing": PrinterState.ERROR,
-    "output-area-full": PrinterState.ERROR,
-    "fuser-over-temp": PrinterState.ERROR,
-    "offline": PrinterState.OFFLINE,
-    "shutdown": PrinterState.OFFLINE,
-    "connecting-to-device": PrinterState.OFFLINE,
-    "timed-out": PrinterState.OFFLINE,
-}
-# Reasons that still print: the state stays READY (or PAPER_LOW), staff get a note.
-LOW_PAPER_REASONS = ("media-low",)
-NOTE_REASONS = {
-    "toner-low": "toner low / 墨粉不足",
-    "marker-supply-low": "supplies low / 耗材不足",
-    "marker-waste-almost-full": "waste toner almost full / 废粉盒将满",
-    "developer-low": "developer low / 显影剂不足",
-    "opc-near-eol": "drum near end of life / 硒鼓将到寿命",
-}
-_PRECEDENCE = (
-    PrinterState.COVER_OPEN,
-    PrinterState.PAPER_OUT,
-    PrinterState.ERROR,
-    PrinterState.OFFLINE,
-)
-_IGNORED = {"none", "paused", "moving-to-paused", "hold-new-jobs"}
-
-
-def reason_keyword(reason: str) -> tuple[str, str]:
-    """'media-empty-error' -> ('media-empty', 'error'); the severity is '' when absent."""
-    for severity in ("report", "warning", "error"):
-        if reason.endswith("-" + severity):
-            return reason[: -len(severity) - 1], severity
-    return reason, ""
-
-
-def map_printer_status(attrs: Mapping[str, Any]) -> PrinterStatus:
-    """IPP printer attributes (printer-state, -state-reasons, -state-message, -is-accepting-jobs)
-    -> PrinterStatus; pure, so every reason can be tested without a printer that has it."""
-    state = int(attrs.get("printer-state", IDLE))
-    reasons = _as_list(attrs.get("printer-state-reasons", "none"))
-    message = str(attrs.get("printer-state-message", "") or "").strip()
-    accepting = bool(attrs.get("printer-is-accepting-jobs", True))
-    found: dict[PrinterState, list[str]] = {}
-    notes: list[str] = []
-    for reason in reasons:
-        keyword, severity = reason_keyword(reason)
-        if keyword in _IGNORED or keyword.startswith(("cups-", "com.apple.")):
-            continue
-        if keyword in BLOCKING_REASONS:
-            found.setdefault(BLOCKING_REASONS[keyword], []).append(reason)
-        elif keyword in LOW_PAPER_REASONS:
-            found.setdefault(PrinterState.PAPER_LOW, []).append(reason)
-        elif keyword in NOTE_REASONS:
-            notes.append(NOTE_REASONS[keyword])
-        elif severity == "error":
-            found.setdefault(PrinterState.ERROR, []).append(reason)
-        else:
-            notes.append(reason)
-    parts = [message] if message else []
-    for blocking in _PRECEDENCE:
-        if blocking in found:
-            parts.append(", ".join(found[blocking]))
-            return PrinterStatus(blocking, _join(parts + notes), tuple(reasons))
-    if state == STOPPED:
-        parts.insert(0, "queue stopped / 打印队列已停止")
-        return PrinterStatus(PrinterState.OFFLINE, _join(parts + notes), tuple(reasons))
-    if not accepting:
-        parts.insert(0, "queue not accepting jobs / 打印队列拒绝作业")
-        return PrinterStatus(PrinterState.OFFLINE, _join(parts + notes), tuple(reasons))
-    if PrinterState.PAPER_LOW in found:
-        parts.append("paper low / 纸张不足")
-        return PrinterStatus(PrinterState.PAPER_LOW, _join(parts + notes), tuple(reasons))
-    if not parts and not notes:
-        parts.append("idle" if state == IDLE else "printing")
-    return PrinterStatus(PrinterState.READY, _join(parts + notes), tuple(reasons))
-
 
 class CupsPrinter:
-    """A CUPS queue, driven by lp / cancel / ipptool."""
+    """A CUPS queue, driven by lp / cancel / ipptool.
+
+    `clock` and `sleep` (default time.monotonic / time.sleep) pace the job deadline and the
+    polling between Get-Job-Attributes calls; tests inject a virtual pair.
+    """
 
     def __init__(
         self,
@@ -144,6 +70,8 @@ class CupsPrinter:
         timeout: float = DEFAULT_TIMEOUT,
         server: str | None = None,
         uri: str | None = None,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], None] = time.sleep,
     ) -> None:
         if not queue or not re.fullmatch(r"[^\s/#@\\'\"]+", queue):
             raise PrinterError(f"{queue!r} is not a CUPS queue name")
@@ -156,6 +84,8 @@ class CupsPrinter:
         host = server or "localhost"
         self.printer_uri = f"ipp://{host}/printers/{queue}"
         self._jobs_uri = f"ipp://{host}/jobs/"
+        self._clock = clock
+        self._sleep = sleep
 
     @classmethod
     def from_uri(cls, uri: str) -> CupsPrinter:
@@ -190,8 +120,7 @@ class CupsPrinter:
         on_progress: JobListener | None = None,
     ) -> PrintJob:
         """Submit with lp and follow the job until it completes, fails or times out (then cancel)."""
-        started = time.monotonic()
-        deadline = started + self.timeout
+        deadline = self._clock() + self.timeout
         job = PrintJob(self.uri, title, copies)
         notify(job, JobState.QUEUED, on_progress)
         if not document.startswith(b"%PDF-"):
@@ -229,7 +158,7 @@ class CupsPrinter:
     ) -> int:
         args = ["lp", *self._host_args(), "-d", self.queue, "-n", str(copies), "-t", title, "-"]
         try:
-            done = _run(args, document, _remaining(deadline, COMMAND_TIMEOUT))
+            done = _run(args, document, self._remaining(deadline, COMMAND_TIMEOUT))
         except (OSError, subprocess.TimeoutExpired) as exc:
             status = PrinterStatus(
                 PrinterState.OFFLINE, f"lp did not run: {exc}", ("offline-report",)
@@ -254,47 +183,19 @@ class CupsPrinter:
         last = "unknown"
         while True:
             attrs, problem = self._ipp(
-                f"{self._jobs_uri}{number}", "get-job-attributes.test", _remaining(deadline, 5.0)
+                f"{self._jobs_uri}{number}",
+                "get-job-attributes.test",
+                self._remaining(deadline, 5.0),
             )
             if problem is None:
-                state = int(attrs.get("job-state", JOB_PENDING))
+                state = ipp_int(attrs.get("job-state"), JOB_PENDING)
                 last = JOB_STATE_NAMES.get(state, str(state))
-                if state == JOB_COMPLETED:
-                    job.status = self.status()
-                    if job.status.state is PrinterState.PAPER_LOW:
-                        log.warning("queue %s: %s", self.queue, job.status.staff_message)
-                    notify(job, JobState.DONE, on_progress)
+                if self._settle(job, number, state, attrs, on_progress):
                     return job
-                if state in (JOB_CANCELED, JOB_ABORTED):
-                    reasons = ", ".join(_as_list(attrs.get("job-state-reasons", "")))
-                    said = str(attrs.get("job-printer-state-message", "") or "").strip()
-                    now = self.status()
-                    status = (
-                        now
-                        if not now.can_print
-                        else _error(f"job {last}: {reasons} {said}".strip())
-                    )
-                    detail = f"job {job.job_id} {last} ({reasons}{'; ' + said if said else ''})"
-                    raise fail(job, PrintFailedError, detail, status, on_progress)
-                if state == JOB_STOPPED:
-                    # A filter or backend failed; CUPS may retry much later, the resident cannot wait.
-                    said = str(attrs.get("job-printer-state-message", "") or "").strip()
-                    reasons = ", ".join(_as_list(attrs.get("job-state-reasons", "")))
-                    self._cancel(number)
-                    now = self.status()
-                    status = now if not now.can_print else _error(said or reasons or "job stopped")
-                    detail = f"job {job.job_id} stopped ({said or reasons}); cancelled"
-                    raise fail(job, PrintFailedError, detail, status, on_progress)
-                if state in (JOB_PENDING, JOB_HELD):
-                    now = self.status()
-                    if not now.can_print:
-                        self._cancel(number)
-                        detail = f"job {job.job_id} {last} and the printer cannot print: {now.staff_message}"
-                        raise fail(job, PrintFailedError, detail, now, on_progress)
-            remaining = deadline - time.monotonic()
+            remaining = deadline - self._clock()
             if remaining <= 0:
                 break
-            time.sleep(min(delay, remaining))
+            self._sleep(min(delay, remaining))
             delay = min(delay * 1.5, 0.5)
         self._cancel(number)
         now = self.status()
@@ -305,6 +206,50 @@ class CupsPrinter:
             f"job {job.job_id} not completed within {self.timeout:g} s (last {last}); cancelled"
         )
         raise fail(job, PrintFailedError, detail, status, on_progress)
+
+    def _settle(
+        self,
+        job: PrintJob,
+        number: int,
+        state: int,
+        attrs: IppAttributes,
+        on_progress: JobListener | None,
+    ) -> bool:
+        """True when the job completed; PrintFailedError when it cannot; False to keep waiting."""
+        last = JOB_STATE_NAMES.get(state, str(state))
+        if state == JOB_COMPLETED:
+            job.status = self.status()
+            if job.status.state is PrinterState.PAPER_LOW:
+                log.warning("queue %s: %s", self.queue, job.status.staff_message)
+            notify(job, JobState.DONE, on_progress)
+            return True
+        said = ipp_text(attrs.get("job-printer-state-message"))
+        reasons = ", ".join(as_list(attrs.get("job-state-reasons", "")))
+        if state in (JOB_CANCELED, JOB_ABORTED):
+            now = self.status()
+            status = now if not now.can_print else _error(f"job {last}: {reasons} {said}".strip())
+            detail = f"job {job.job_id} {last} ({reasons}{'; ' + said if said else ''})"
+            raise fail(job, PrintFailedError, detail, status, on_progress)
+        if state == JOB_STOPPED:
+            # A filter or backend failed; CUPS may retry much later, the resident cannot wait.
+            self._cancel(number)
+            now = self.status()
+            status = now if not now.can_print else _error(said or reasons or "job stopped")
+            detail = f"job {job.job_id} stopped ({said or reasons}); cancelled"
+            raise fail(job, PrintFailedError, detail, status, on_progress)
+        if state in (JOB_PENDING, JOB_HELD):
+            now = self.status()
+            if not now.can_print:
+                self._cancel(number)
+                detail = (
+                    f"job {job.job_id} {last} and the printer cannot print: {now.staff_message}"
+                )
+                raise fail(job, PrintFailedError, detail, now, on_progress)
+        return False
+
+    def _remaining(self, deadline: float, cap: float) -> float:
+        """Seconds one command may take: what is left of the job's deadline, within [0.5, cap]."""
+        return max(0.5, min(cap, deadline - self._clock()))
 
     def _cancel(self, number: int) -> None:
         """Cancel a job we gave up on, so it cannot print later as a surprise duplicate."""
@@ -324,7 +269,7 @@ class CupsPrinter:
 
     def _ipp(
         self, uri: str, test: str, timeout: float
-    ) -> tuple[dict[str, Any], PrinterStatus | None]:
+    ) -> tuple[dict[str, IppValue], PrinterStatus | None]:
         """Run one ipptool test with -X; (response attributes, None) or ({}, the failure as a status)."""
         ipp_timeout = max(1, int(timeout))
         try:
@@ -349,7 +294,7 @@ class CupsPrinter:
                 ("offline-report",),
             )
         result = tests[0]
-        attrs: dict[str, Any] = {}
+        attrs: dict[str, IppValue] = {}
         for group in result.get("ResponseAttributes", []):
             attrs.update(group)
         # "Successful" also covers the test file's EXPECT checks (a raw queue lacks some of the
@@ -367,24 +312,8 @@ class CupsPrinter:
         return attrs, None
 
 
-def _as_list(value: Any) -> list[str]:
-    if value in (None, ""):
-        return []
-    if isinstance(value, list | tuple):
-        return [str(v) for v in value]
-    return [v for v in str(value).split(",") if v]
-
-
-def _join(parts: list[str]) -> str:
-    return "; ".join(p for p in parts if p)
-
-
 def _error(detail: str) -> PrinterStatus:
     return PrinterStatus(PrinterState.ERROR, detail, ("other-error",))
-
-
-def _remaining(deadline: float, cap: float) -> float:
-    return max(0.5, min(cap, deadline - time.monotonic()))
 
 
 def _c_locale() -> dict[str, str]:

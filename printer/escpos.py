@@ -1,7 +1,7 @@
 """ESC/POS thermal slip printers on a serial port: `escpos:///dev/ttyUSB0?baud=19200&dots=576`.
 
-The transport only moves bytes (pyserial); the slip is encoded by `printer.raster` (a pure
-function). Status comes from the real-time `DLE EOT n` queries before, during (after every
+The transport only moves bytes (pyserial, behind the `printer.serial_port` Protocol); the slip
+is encoded by `printer.raster` and status bytes decoded by `printer.escpos_status` (both pure). Status comes from the real-time `DLE EOT n` queries before, during (after every
 raster band) and after each job; a printer that does not answer within the deadline is OFFLINE.
 At the end of a job `GS r 1` is sent: it is answered in order, once everything before it has been
 printed, so a roll that runs out while the printer works through its buffer is still noticed.
@@ -22,7 +22,8 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from dataclasses import dataclass, replace
+from collections.abc import Callable
+from dataclasses import replace
 from urllib.parse import parse_qs, urlparse
 
 import serial
@@ -39,79 +40,28 @@ from printer.base import (
     fail,
     notify,
 )
+from printer.escpos_status import DLE_EOT, FIXED_BITS, FIXED_MASK, RealTimeStatus, decode_status
 from printer.raster import DOTS_80MM, Command, RasterError, paper_length, slip_commands
+from printer.serial_port import PortOpener, SerialPort
+
+__all__ = ["EscposPrinter", "PortOpener", "RealTimeStatus", "SerialPort", "decode_status"]
 
 log = logging.getLogger(__name__)
 
-DLE_EOT = b"\x10\x04"
 GS_R_PAPER = b"\x1dr\x01"  # GS r 1: paper sensor status, processed in order
-FIXED_MASK, FIXED_BITS = 0x93, 0x12  # bits 0, 1, 4, 7 are fixed in every DLE EOT answer
 BAUD_RATES = (2400, 4800, 9600, 19200, 38400, 57600, 115200, 230400)
 FLOW_CONTROLS = ("none", "rtscts", "dsrdtr", "xonxoff")
 SLOWEST_MM_S = 50.0  # print speed assumed when waiting for the end of a job (real ones: 70-250)
 DOTS_PER_MM = 8  # 203 dpi
 
 
-@dataclass(frozen=True)
-class RealTimeStatus:
-    """The four DLE EOT answers (None: not asked or not answered)."""
-
-    printer: int | None  # n = 1
-    offline_cause: int | None = None  # n = 2
-    error_cause: int | None = None  # n = 3
-    paper: int | None = None  # n = 4
-
-
-def decode_status(raw: RealTimeStatus, timeout: float = 0.0) -> PrinterStatus:
-    """Map DLE EOT answers to a PrinterStatus (Epson bit layout; fixed bits are checked)."""
-    if raw.printer is None:
-        return PrinterStatus(
-            PrinterState.OFFLINE,
-            f"no answer to DLE EOT within {timeout:g} s (cable, power or port) / 打印机无应答",
-            ("offline-report", "timed-out"),
-        )
-    answers = [
-        b for b in (raw.printer, raw.offline_cause, raw.error_cause, raw.paper) if b is not None
-    ]
-    if any(b & FIXED_MASK != FIXED_BITS for b in answers):
-        return PrinterStatus(
-            PrinterState.ERROR,
-            "unexpected status bytes " + " ".join(f"{b:02X}" for b in answers) + " / 状态应答异常",
-            ("unexpected-status",),
-        )
-    offline = bool(raw.printer & 0x08)
-    cause = raw.offline_cause or 0
-    paper = raw.paper or 0
-    error = raw.error_cause or 0
-    if cause & 0x04:
-        return PrinterStatus(PrinterState.COVER_OPEN, "cover open / 纸仓盖未关", ("cover-open",))
-    if paper & 0x60 or cause & 0x20:
-        return PrinterStatus(
-            PrinterState.PAPER_OUT, "paper roll empty / 纸卷用完", ("media-empty",)
-        )
-    if cause & 0x40 or error & 0x68:
-        what = []
-        if error & 0x08:
-            what.append("autocutter error / 切刀故障")
-        if error & 0x20:
-            what.append("unrecoverable error / 不可恢复故障")
-        if error & 0x40:
-            what.append("auto-recoverable error (head hot?) / 可自动恢复故障")
-        detail = ", ".join(what) or "error reported / 打印机报错"
-        return PrinterStatus(PrinterState.ERROR, detail, ("other-error",))
-    if offline:
-        return PrinterStatus(
-            PrinterState.OFFLINE, "printer reports offline / 打印机离线", ("offline-report",)
-        )
-    if paper & 0x0C:
-        return PrinterStatus(
-            PrinterState.PAPER_LOW, "paper roll near end / 纸卷将尽", ("media-low",)
-        )
-    return PrinterStatus(PrinterState.READY, "ready / 正常")
-
-
 class EscposPrinter:
-    """A serial ESC/POS printer: status by DLE EOT, slips as GS v 0 raster bands."""
+    """A serial ESC/POS printer: status by DLE EOT, slips as GS v 0 raster bands.
+
+    Every wait (an answer to DLE EOT, the end of a job) is measured on `clock` (default
+    time.monotonic) and made by `port.read` with a timeout; `open_port` opens the device.
+    Tests inject both to count the waits on a virtual clock.
+    """
 
     def __init__(
         self,
@@ -123,6 +73,8 @@ class EscposPrinter:
         flow: str = "none",
         margins: bool = True,
         uri: str | None = None,
+        clock: Callable[[], float] = time.monotonic,
+        open_port: PortOpener = serial.Serial,
     ) -> None:
         if baud not in BAUD_RATES:
             raise PrinterError(f"baud {baud} not supported ({', '.join(map(str, BAUD_RATES))})")
@@ -142,6 +94,8 @@ class EscposPrinter:
         self._lock = threading.Lock()  # one conversation with the device at a time
         self._synced = False  # GS r answered: the printer has worked through the job
         self._last_status: PrinterStatus | None = None
+        self._clock = clock
+        self._open_port = open_port
 
     @classmethod
     def from_uri(cls, uri: str) -> EscposPrinter:
@@ -228,7 +182,7 @@ class EscposPrinter:
 
     def _print(
         self,
-        port: serial.Serial,
+        port: SerialPort,
         job: PrintJob,
         commands: list[Command],
         copies: int,
@@ -239,25 +193,8 @@ class EscposPrinter:
             raise fail(
                 job, PrinterNotReadyError, f"not ready: {before.staff_message}", before, on_progress
             )
-        pending = 0  # bytes written since the printer last answered
         try:
-            for copy in range(copies):
-                for index, command in enumerate(commands):
-                    self._write(port, command.data)
-                    pending += len(command.data)
-                    if copy == 0 and index == 0:
-                        notify(job, JobState.SENT, on_progress)
-                    if command.rows:
-                        problem = self._check(port, pending)
-                        pending = 0
-                        if problem is not None:
-                            raise fail(
-                                job,
-                                PrintFailedError,
-                                f"stopped during printing (copy {copy + 1}): {problem.staff_message}",
-                                problem,
-                                on_progress,
-                            )
+            pending = self._send(port, job, commands, copies, on_progress)
             printing = copies * paper_length(commands) / DOTS_PER_MM / SLOWEST_MM_S
             finished = self._finish(port, pending, printing)
         except serial.SerialTimeoutException:
@@ -290,9 +227,39 @@ class EscposPrinter:
         notify(job, JobState.DONE, on_progress)
         return job
 
-    def _check(self, port: serial.Serial, pending: int) -> PrinterStatus | None:
+    def _send(
+        self,
+        port: SerialPort,
+        job: PrintJob,
+        commands: list[Command],
+        copies: int,
+        on_progress: JobListener | None,
+    ) -> int:
+        """Write every copy, checking the printer after each band; the bytes not yet answered."""
+        pending = 0  # bytes written since the printer last answered
+        for copy in range(copies):
+            for index, command in enumerate(commands):
+                self._write(port, command.data)
+                pending += len(command.data)
+                if copy == 0 and index == 0:
+                    notify(job, JobState.SENT, on_progress)
+                if not command.rows:
+                    continue
+                problem = self._check(port, pending)
+                pending = 0
+                if problem is not None:
+                    raise fail(
+                        job,
+                        PrintFailedError,
+                        f"stopped during printing (copy {copy + 1}): {problem.staff_message}",
+                        problem,
+                        on_progress,
+                    )
+        return pending
+
+    def _check(self, port: SerialPort, pending: int) -> PrinterStatus | None:
         """After a band: DLE EOT 1 only; on offline or silence, the full status (the problem)."""
-        deadline = time.monotonic() + self.timeout + self._wire_seconds(pending)
+        deadline = self._clock() + self.timeout + self._wire_seconds(pending)
         answer = self._query(port, 1, deadline)
         if answer is not None and answer & FIXED_MASK == FIXED_BITS and not answer & 0x08:
             return None
@@ -303,7 +270,7 @@ class EscposPrinter:
         )
         return None if status.can_print else status
 
-    def _finish(self, port: serial.Serial, pending: int, printing: float) -> PrinterStatus:
+    def _finish(self, port: SerialPort, pending: int, printing: float) -> PrinterStatus:
         """Wait for GS r 1 (answered once all data is printed), then read the full status.
 
         A printer without GS r never answers: then the wait lasts as long as the slip could take
@@ -311,15 +278,15 @@ class EscposPrinter:
         """
         self._synced = False
         self._write(port, GS_R_PAPER)
-        deadline = time.monotonic() + self.timeout + self._wire_seconds(pending) + printing
-        while not self._synced and time.monotonic() < deadline:
-            port.timeout = min(0.2, max(0.0, deadline - time.monotonic()))
+        deadline = self._clock() + self.timeout + self._wire_seconds(pending) + printing
+        while not self._synced and self._clock() < deadline:
+            port.timeout = min(0.2, max(0.0, deadline - self._clock()))
             answer = port.read(1)
             if answer and answer[0] & 0x90 == 0:
                 self._synced = True
                 break
             # No answer yet: a printer that stopped (paper out) never gets to GS r; ask in real time.
-            printer = self._query(port, 1, time.monotonic() + self.timeout)
+            printer = self._query(port, 1, self._clock() + self.timeout)
             if printer is None or printer & 0x08:
                 return self._status(port)
         status = self._status(port)
@@ -331,8 +298,8 @@ class EscposPrinter:
 
     # -- the wire -------------------------------------------------------------------------------
 
-    def _open(self) -> serial.Serial:
-        return serial.Serial(
+    def _open(self) -> SerialPort:
+        return self._open_port(
             self.port,
             self.baud,
             timeout=self.timeout,
@@ -343,14 +310,14 @@ class EscposPrinter:
             exclusive=True,
         )
 
-    def _write(self, port: serial.Serial, data: bytes) -> None:
+    def _write(self, port: SerialPort, data: bytes) -> None:
         port.write_timeout = self.timeout + 1.5 * self._wire_seconds(len(data))
         port.write(data)
 
     def _wire_seconds(self, n_bytes: int) -> float:
         return n_bytes * 10 / self.baud  # 8N1: ten bits a byte
 
-    def _query(self, port: serial.Serial, n: int, deadline: float) -> int | None:
+    def _query(self, port: SerialPort, n: int, deadline: float) -> int | None:
         """Send DLE EOT n and read its answer before the deadline; None if the printer is silent.
 
         Bytes left over from earlier, late answers are skipped; a GS r answer (bit 4 off, where
@@ -360,7 +327,7 @@ class EscposPrinter:
             self._note_sync(port.read(port.in_waiting))
             self._write(port, DLE_EOT + bytes((n,)))
             while True:
-                port.timeout = max(0.0, deadline - time.monotonic())
+                port.timeout = max(0.0, deadline - self._clock())
                 answer = port.read(1)
                 if not answer:
                     return None
@@ -374,13 +341,13 @@ class EscposPrinter:
         if any(b & 0x90 == 0 for b in data):
             self._synced = True
 
-    def _status(self, port: serial.Serial) -> PrinterStatus:
+    def _status(self, port: SerialPort) -> PrinterStatus:
         """DLE EOT 1, 2, 4 (and 3 when an error is flagged), all within one deadline."""
         self._last_status = self._ask_status(port)
         return self._last_status
 
-    def _ask_status(self, port: serial.Serial) -> PrinterStatus:
-        deadline = time.monotonic() + self.timeout
+    def _ask_status(self, port: SerialPort) -> PrinterStatus:
+        deadline = self._clock() + self.timeout
         printer = self._query(port, 1, deadline)
         if printer is None:
             return decode_status(RealTimeStatus(None), self.timeout)

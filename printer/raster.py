@@ -2,7 +2,7 @@
 
 The wire, not the CPU, decides how long a resident waits for a slip on a serial thermal printer,
 so the encoder sends only rows that carry ink: the page is rendered at the printer's dot width
-(pypdfium2), thresholded to 1 bit (no grey dithering: Chinese strokes stay solid at 203 dpi),
+(pypdfium2, imported on first use), thresholded to 1 bit (no grey dithering: Chinese strokes stay solid at 203 dpi),
 cropped to its content, and cut into `GS v 0` bands; runs of blank rows become one paper feed
 (`ESC J n`) instead of rows of zeros, and each band spans only its leftmost to rightmost ink byte
 (placed with a `GS L` left margin; `margins=False` sends bands from the left edge instead).
@@ -17,8 +17,10 @@ import threading
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-import pypdfium2 as pdfium
 from PIL import Image
+
+from printer.base import PrinterError
+from printer.pdf import open_pdf
 
 ESC = b"\x1b"
 GS = b"\x1d"
@@ -36,7 +38,7 @@ MAX_FEED = 255  # ESC J takes one byte
 _PDFIUM_LOCK = threading.Lock()
 
 
-class RasterError(ValueError):
+class RasterError(PrinterError, ValueError):
     """The document could not be turned into a raster (not a PDF, empty, bad width)."""
 
 
@@ -245,8 +247,8 @@ def _render_ink(pdf: bytes, dots: int, threshold: int) -> Image.Image:
 
 def _render_pages(pdf: bytes, dots: int, table: list[int]) -> list[Image.Image]:
     try:
-        doc = pdfium.PdfDocument(pdf)
-    except pdfium.PdfiumError as exc:
+        doc = open_pdf(pdf)
+    except ValueError as exc:
         raise RasterError(f"unreadable PDF ({exc})") from None
     pages: list[Image.Image] = []
     try:

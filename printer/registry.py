@@ -6,16 +6,29 @@ from collections.abc import Callable
 from urllib.parse import urlparse
 
 from printer.base import Printer, PrinterError
-from printer.cups import CupsPrinter
-from printer.escpos import EscposPrinter
-from printer.file import FilePrinter
 
-# scheme -> factory taking the whole URI; the only place a driver is chosen.
-DRIVERS: dict[str, Callable[[str], Printer]] = {
-    "file": FilePrinter.from_uri,
-    "cups": CupsPrinter.from_uri,
-    "escpos": EscposPrinter.from_uri,
-}
+
+def _file(uri: str) -> Printer:
+    from printer.file import FilePrinter
+
+    return FilePrinter.from_uri(uri)
+
+
+def _cups(uri: str) -> Printer:
+    from printer.cups import CupsPrinter
+
+    return CupsPrinter.from_uri(uri)
+
+
+def _escpos(uri: str) -> Printer:
+    from printer.escpos import EscposPrinter
+
+    return EscposPrinter.from_uri(uri)
+
+
+# scheme -> factory taking the whole URI; the only place a driver is chosen. Each driver is
+# imported when its scheme is opened: a kiosk loads only the drivers it is configured with.
+DRIVERS: dict[str, Callable[[str], Printer]] = {"file": _file, "cups": _cups, "escpos": _escpos}
 
 
 def open_printer(uri: str) -> Printer:

@@ -52,7 +52,13 @@ def render_test_page(
 
 def _canvas(buf: io.BytesIO, size: tuple[float, float]) -> canvas.Canvas:
     font = register_font()
-    c = canvas.Canvas(buf, pagesize=size, initialFontName=font, initialFontSize=10, invariant=True)
+    c = canvas.Canvas(
+        buf,
+        pagesize=size,
+        initialFontName=font,  # type: ignore[arg-type]  # stub says float; it is a font name
+        initialFontSize=10,
+        invariant=True,
+    )
     c.setTitle(TITLE)
     c.setAuthor("community-kiosk")
     return c

@@ -15,6 +15,7 @@ from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 
+from civic.dates import cn_date
 from forms import draw
 from forms.document import Document, Field
 from forms.errors import LayoutOverflowError
@@ -277,9 +278,7 @@ def render_certificate(doc: Document, fonts: FontSet) -> bytes:
     date_y = name_y - 9 * mm
     centre_x = right - issuer_w / 2
     draw.text(canvas, right, name_y, doc.issuer_name, font, issuer_size, align="right")
-    draw.text(
-        canvas, centre_x, date_y, draw.cn_date(doc.issue_date), font, issuer_size, align="centre"
-    )
+    draw.text(canvas, centre_x, date_y, cn_date(doc.issue_date), font, issuer_size, align="centre")
     _draw_qr(canvas, doc, font)
     _draw_footer(canvas, doc, font)
     seal_x = min(centre_x, PAGE_W - MARGIN_X - SEAL_RADIUS)

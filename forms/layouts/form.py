@@ -139,9 +139,11 @@ class _Flow:
             if self.room() < 2 * LEADING + SIZE:
                 self.new_page()
             y = self.y - SIZE
-            self.ops.append(
-                lambda c, y=y: draw.text(c, MARGIN_X, y, heading, font, SIZE, bold=True)
-            )
+
+            def title(c: Canvas, y: float = y, s: str = heading) -> None:
+                draw.text(c, MARGIN_X, y, s, font, SIZE, bold=True)
+
+            self.ops.append(title)
             self.y -= LEADING
         for i, line in enumerate(lines):
             if self.room() < SIZE + 1:

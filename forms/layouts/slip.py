@@ -15,6 +15,7 @@ from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 
+from civic.dates import cn_date
 from forms import draw
 from forms.document import Document
 from forms.fonts import FontSet
@@ -206,7 +207,7 @@ def render_slip(doc: Document, fonts: FontSet) -> bytes:
     col.rule(dashed=False)
     col.lines("编号", paper.small, align="centre")
     col.serial(doc.serial, paper.serial)
-    col.lines(f"{draw.cn_date(doc.issue_date)} {doc.created_at:%H:%M}", paper.small, align="centre")
+    col.lines(f"{cn_date(doc.issue_date)} {doc.created_at:%H:%M}", paper.small, align="centre")
     col.rule()
     for f in doc.particulars:
         col.labelled(f.label, f.value, paper.body)

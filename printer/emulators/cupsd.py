@@ -102,7 +102,8 @@ def _run(*args: str, timeout: float = TOOL_TIMEOUT) -> subprocess.CompletedProce
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+        port: int = s.getsockname()[1]
+        return port
 
 
 @dataclass(frozen=True)
@@ -186,14 +187,15 @@ class PrivateCupsd:
                     stderr=subprocess.DEVNULL,
                 )
                 self._process, self.pid = process, process.pid
-                up = wait_until(
-                    lambda p=process, c=info: (
+
+                def settled(p: subprocess.Popen[bytes] = process, c: CupsServer = info) -> bool:
+                    """cupsd exited, or says it is running."""
+                    return (
                         p.poll() is not None
                         or "scheduler is running" in c.run("lpstat", "-r").stdout
-                    ),
-                    self.start_timeout,
-                    0.1,
-                )
+                    )
+
+                up = wait_until(settled, self.start_timeout, 0.1)
                 if up and process.poll() is None:
                     self.info = info
                     return info

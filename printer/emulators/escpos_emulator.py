@@ -28,25 +28,14 @@ from pathlib import Path
 
 from PIL import Image
 
+from printer.emulators.escpos_commands import ESC_FIXED, GS_FIXED
+
 log = logging.getLogger(__name__)
 
 DLE, EOT, ENQ, DC4, ESC, GS, LF = 0x10, 0x04, 0x05, 0x14, 0x1B, 0x1D, 0x0A
 
 STATES = ("ready", "near_end", "paper_out", "cover_open", "cutter_error", "silent")
 
-# ESC x: total length of commands with fixed length (ESC, x, parameters).
-_ESC_FIXED = {
-    ord("@"): 2, ord("J"): 3, ord("d"): 3, ord("2"): 2, ord("3"): 3, ord("a"): 3, ord("!"): 3,
-    ord("E"): 3, ord("G"): 3, ord("M"): 3, ord("-"): 3, ord("t"): 3, ord("R"): 3, ord("{"): 3,
-    ord("V"): 3, ord("p"): 5, ord("="): 3, ord("c"): 4, ord("K"): 3, ord("e"): 3, ord("i"): 2,
-    ord("m"): 2, ord("$"): 4, ord("\\"): 4, ord(" "): 3, ord("%"): 3, ord("U"): 3, ord("D"): 2,
-}  # fmt: skip
-# GS x: total length of commands with fixed length.
-_GS_FIXED = {
-    ord("!"): 3, ord("L"): 4, ord("P"): 4, ord("W"): 4, ord("a"): 3, ord("B"): 3, ord("H"): 3,
-    ord("h"): 3, ord("w"): 3, ord("f"): 3, ord("b"): 3, ord("I"): 3, ord("r"): 3, ord("$"): 4,
-    ord("\\"): 4, ord("^"): 5, ord(":"): 2,
-}  # fmt: skip
 _INVERT = bytes(255 - i for i in range(256))
 
 
@@ -266,7 +255,7 @@ class EscposEmulator:
                 return 0
             self._run_command("ESC *", size)
             return size
-        size = _ESC_FIXED.get(code, 2)
+        size = ESC_FIXED.get(code, 2)
         if len(buf) < size:
             return 0
         name = f"ESC {chr(code)}"
@@ -310,7 +299,7 @@ class EscposEmulator:
                 return 0
             self._run_command(f"GS ( {chr(buf[2])}", size)
             return size
-        size = _GS_FIXED.get(code, 2)
+        size = GS_FIXED.get(code, 2)
         if len(buf) < size:
             return 0
         if not self._run_command(f"GS {chr(code)}", size):

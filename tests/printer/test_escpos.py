@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -24,13 +23,38 @@ from printer.emulators.escpos_emulator import EscposEmulator
 from printer.escpos import EscposPrinter, RealTimeStatus, decode_status
 from printer.registry import open_printer
 
+from .virtual_time import VirtualClock, virtual_time_opener
+
 TIMEOUT = 0.3
+BAUD = 115200
 
 
 def _printer(emu: EscposEmulator, dots: int = 576) -> EscposPrinter:
-    printer = open_printer(f"escpos://{emu.port_path}?baud=115200&dots={dots}&timeout={TIMEOUT}")
+    printer = open_printer(f"escpos://{emu.port_path}?baud={BAUD}&dots={dots}&timeout={TIMEOUT}")
     assert isinstance(printer, EscposPrinter)
     return printer
+
+
+def _timed_printer(emu: EscposEmulator, clock: VirtualClock) -> EscposPrinter:
+    """A driver on the emulator whose waits are counted on `clock` (see virtual_time)."""
+    return EscposPrinter(
+        emu.port_path, baud=BAUD, timeout=TIMEOUT, clock=clock, open_port=virtual_time_opener(clock)
+    )
+
+
+def _wire(n_bytes: int) -> float:
+    """Seconds `n_bytes` take on the wire at BAUD, 8N1."""
+    return n_bytes * 10 / BAUD
+
+
+def _largest_unchecked(commands: list[raster.Command]) -> int:
+    """The most bytes the driver sends between two status checks (a check follows each band)."""
+    largest = run = 0
+    for command in commands:
+        run += len(command.data)
+        if command.rows:
+            largest, run = max(largest, run), 0
+    return max(largest, run)
 
 
 def _ink_rows(image: Image.Image) -> Image.Image:
@@ -150,15 +174,15 @@ def test_status_maps_every_emulator_state(
     assert status.staff_message
 
 
-def test_silent_printer_is_offline_within_the_deadline(emulator: EscposEmulator) -> None:
-    """GIVEN a printer that never answers WHEN status() THEN OFFLINE after about `timeout`, no hang."""
+def test_silent_printer_is_offline_after_one_deadline(emulator: EscposEmulator) -> None:
+    """GIVEN a printer that never answers WHEN status() THEN OFFLINE once `timeout` has passed on
+    the driver's clock: all its DLE EOT queries share that one deadline (no wait per query)."""
     emulator.set_state("silent")
-    started = time.monotonic()
-    status = _printer(emulator).status()
-    elapsed = time.monotonic() - started
+    clock = VirtualClock()
+    status = _timed_printer(emulator, clock).status()
     assert status.state is PrinterState.OFFLINE
     assert "timed-out" in status.reasons
-    assert TIMEOUT * 0.9 <= elapsed < TIMEOUT + 0.5
+    assert clock.now == pytest.approx(TIMEOUT)
 
 
 def test_missing_port_is_offline_and_print_is_not_ready(slip_pdf: bytes) -> None:
@@ -346,53 +370,68 @@ def test_near_end_prints_and_warns(
 def test_printer_falling_silent_mid_job_fails_within_deadlines(
     emulator: EscposEmulator, slip_pdf: bytes
 ) -> None:
-    """GIVEN a printer that stops answering after the first band WHEN printing THEN PrintFailedError OFFLINE, fast."""
-    printer = _printer(emulator)
+    """GIVEN a printer that stops answering once the job has started WHEN printing THEN
+    PrintFailedError OFFLINE at the next band check, after waiting no longer than `timeout` plus
+    the wire time of the data sent since the last answer (not the whole slip's print time)."""
+    clock = VirtualClock()
+    printer = _timed_printer(emulator, clock)
+    silent_at: list[float] = []
 
-    def go_silent(job) -> None:
+    def go_silent(job: PrintJob) -> None:
         if job.state is JobState.SENT:
             emulator.set_state("silent")
+            silent_at.append(clock.now)
 
-    started = time.monotonic()
     with pytest.raises(PrintFailedError) as caught:
         printer.print(slip_pdf, on_progress=go_silent)
     assert caught.value.status.state is PrinterState.OFFLINE
-    assert time.monotonic() - started < 3
+    assert "during printing" in caught.value.job.reason
+    waited = clock.now - silent_at[0]
+    largest = _largest_unchecked(raster.slip_commands(slip_pdf, 576))
+    assert TIMEOUT <= waited <= TIMEOUT + _wire(largest) + 1e-9
 
 
 def test_status_during_a_job_answers_from_the_job_without_waiting_for_it(
     emulator: EscposEmulator, slip_pdf: bytes
 ) -> None:
-    """GIVEN a job holding the port WHEN status() is asked meanwhile THEN within about `timeout`
-    it returns the status the job last saw, marked as printing."""
+    """GIVEN a job holding the port WHEN status() is asked meanwhile (from inside the job, so
+    waiting for the job would never end) THEN it returns the status the job last saw, marked as
+    printing, without sending the printer a query of its own; the job then completes."""
     printer = _printer(emulator)
     polled = []
 
+    def queries() -> int:
+        return sum(1 for c in list(emulator.commands) if c.startswith("DLE EOT"))
+
     def poll(job: PrintJob) -> None:
         if job.state is JobState.SENT:
-            started = time.monotonic()
-            polled.append((printer.status(), time.monotonic() - started))
+            before = queries()
+            polled.append((printer.status(), queries() - before))
 
-    printer.print(slip_pdf, on_progress=poll)
-    status, waited = polled[0]
+    job = printer.print(slip_pdf, on_progress=poll)
+    status, asked = polled[0]
     assert status.state is PrinterState.READY and "printing a job" in status.staff_message
-    assert waited < TIMEOUT + 0.3
+    assert asked == 0
+    assert job.state is JobState.DONE
 
 
 def test_printer_without_gs_r_still_finishes(
     emulator: EscposEmulator, slip_pdf: bytes, caplog: pytest.LogCaptureFixture
 ) -> None:
-    """GIVEN a model that ignores GS r WHEN printing THEN done after the estimated print time,
-    with a warning that the end was not confirmed."""
+    """GIVEN a model that ignores GS r WHEN printing THEN done once the slip's estimated print
+    time (at 50 mm/s) plus the answer timeout has passed on the driver's clock, and not much
+    later, with a warning that the end was not confirmed."""
     emulator.answers_gs_r = False
-    started = time.monotonic()
+    clock = VirtualClock()
     with caplog.at_level(logging.WARNING, logger="printer.escpos"):
-        job = _printer(emulator).print(slip_pdf)
-    elapsed = time.monotonic() - started
+        job = _timed_printer(emulator, clock).print(slip_pdf)
     assert job.state is JobState.DONE and len(emulator.slips()) == 1
     assert any("did not confirm" in r.getMessage() for r in caplog.records)
-    printing = raster.paper_length(raster.slip_commands(slip_pdf, 576)) / 8 / 50
-    assert printing * 0.9 < elapsed < printing + 2
+    commands = raster.slip_commands(slip_pdf, 576)
+    printing = raster.paper_length(commands) / 8 / 50
+    on_wire = _wire(sum(len(c.data) for c in commands))
+    assert printing + TIMEOUT <= clock.now + 1e-9
+    assert clock.now <= printing + TIMEOUT + on_wire
 
 
 def test_a_document_that_is_not_a_pdf_fails_before_sending(emulator: EscposEmulator) -> None:
