@@ -8,20 +8,31 @@ import sys
 import time
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, TypedDict
 
-from sqlalchemy.exc import SQLAlchemyError
-
-from card_reader.base import mask_id_number
-from kiosk.catalog import Catalog, check_catalog, load_catalog
-from kiosk.cli import config_from_args
-from kiosk.db.engine import make_engine, session_factory
-from kiosk.db.repositories import ResidentRepository
+from civic.idnumber import mask_id_number
 from kiosk.errors import CatalogError, RecordError
-from kiosk.residents import ResidentRecord
+
+if TYPE_CHECKING:  # the command tree is built at every start: the catalogue loads on use only
+    from kiosk.catalog import Catalog
+    from kiosk.residents import ResidentRecord
 
 
-def register(subparsers: Any) -> None:
+class Row(TypedDict):
+    """One item as `catalog list --json` prints it."""
+
+    id: str
+    name_zh: str
+    name_en: str
+    category: str
+    kind: str
+    paper: str
+    staff_review: bool
+    eligible: bool
+    reason: str
+
+
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add the `catalog` command group."""
     parser = subparsers.add_parser(
         "catalog", help="服务目录检查与列表 / check and list the service catalogue"
@@ -46,11 +57,15 @@ def register(subparsers: Any) -> None:
 
 
 def _configured_path(args: argparse.Namespace) -> Path:
+    from kiosk.cli import config_from_args
+
     return config_from_args(args).catalog_path
 
 
 def run_check(args: argparse.Namespace) -> int:
     """Exit 0 when the catalogue is fine; 1 with every problem listed."""
+    from kiosk.catalog import check_catalog, load_catalog
+
     path = args.path or _configured_path(args)
     started = time.perf_counter()
     problems = check_catalog(path)
@@ -70,6 +85,9 @@ def run_check(args: argparse.Namespace) -> int:
 
 def run_list(args: argparse.Namespace) -> int:
     """Print the items of a locality, with eligibility for one resident if asked."""
+    from kiosk.catalog import load_catalog
+    from kiosk.cli import config_from_args
+
     config = config_from_args(args)
     path = args.catalog or config.catalog_path
     locality = args.locality or config.terminal.locality
@@ -102,27 +120,32 @@ def run_list(args: argparse.Namespace) -> int:
     return 0
 
 
-def _rows(catalog: Catalog, resident: ResidentRecord | None, today: date) -> list[dict[str, Any]]:
-    rows = []
+def _rows(catalog: Catalog, resident: ResidentRecord | None, today: date) -> list[Row]:
+    rows: list[Row] = []
     for item in catalog.items:
         verdict = item.check_eligibility(resident, today) if resident is not None else None
         rows.append(
-            {
-                "id": item.id,
-                "name_zh": item.name_zh,
-                "name_en": item.name_en,
-                "category": item.category,
-                "kind": item.kind,
-                "paper": item.paper,
-                "staff_review": item.staff_review,
-                "eligible": verdict.eligible if verdict is not None else True,
-                "reason": verdict.reason if verdict is not None else "",
-            }
+            Row(
+                id=item.id,
+                name_zh=item.name_zh,
+                name_en=item.name_en,
+                category=item.category,
+                kind=item.kind,
+                paper=item.paper,
+                staff_review=item.staff_review,
+                eligible=verdict.eligible if verdict is not None else True,
+                reason=verdict.reason if verdict is not None else "",
+            )
         )
     return rows
 
 
 def _find_resident(url: str, id_number: str) -> ResidentRecord | None:
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from kiosk.db.engine import make_engine, session_factory
+    from kiosk.db.repositories import ResidentRepository
+
     engine = make_engine(url)
     try:
         with session_factory(engine)() as session:

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import dataclasses
+import inspect
 from datetime import date, timedelta
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from kiosk.eligibility import Always, evaluate, months_between, parse_rule
+from kiosk.eligibility import Always, evaluate, months_between, parse_rule, rules
 
 from .conftest import TODAY, resident
 
@@ -238,3 +240,48 @@ def test_everyone_in_the_register_gets_the_residence_certificate(catalog) -> Non
             resident(**changes), TODAY
         )
         assert verdict_.eligible and verdict_.reason == ""
+
+
+def test_every_real_rule_round_trips_through_the_rule_language(base_catalog) -> None:
+    """`to_data()` writes a rule back in the YAML rule language; parsing that gives an equal
+    rule (the cache relies on it) with the same plain words."""
+    everyone = [resident(), resident(hukou_local=False, birth_date=date(2010, 1, 1), sex="male")]
+    for item in base_catalog.items:
+        again = rule(item.eligibility.to_data())
+        assert again == item.eligibility, item.id
+        assert again.who() == item.eligibility.who()
+        for person in everyone:
+            assert evaluate(again, person, TODAY, "resident") == item.check_eligibility(
+                person, TODAY
+            )
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        {"age": {"min": 16, "max": 60}, "reason": "仅限劳动年龄人口"},
+        {"tags": {"any": ["veteran"], "none": ["party_member"]}, "who": "非党员退役军人"},
+        {"not": {"residence": {"min_years": 2}}},
+        {"any": [{"card_type": ["resident", "hk_mo_tw_permit"]}, {"sex": "male"}]},
+        {"all": [{}]},
+    ],
+)
+def test_rules_round_trip(raw: object) -> None:
+    built = rule(raw)
+    assert rule(built.to_data()) == built
+
+
+def test_every_rule_shares_the_reason_and_who_overrides() -> None:
+    """One base declares reason/who; no kind of rule declares them again."""
+    kinds = [
+        c
+        for c in vars(rules).values()
+        if isinstance(c, type) and issubclass(c, rules.Rule) and not inspect.isabstract(c)
+    ]
+    assert len(kinds) == 10
+    for kind in kinds:
+        assert [f.name for f in dataclasses.fields(kind)][:2] == ["reason_text", "who_text"]
+        own = vars(kind).get("__annotations__", {})
+        assert "reason_text" not in own and "who_text" not in own, kind
+        texts = kind.__init__.__kwdefaults__
+        assert texts == {"reason_text": None, "who_text": None}, kind
