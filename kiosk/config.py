@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import os
 import sys
 import tomllib
@@ -9,13 +10,14 @@ from collections.abc import Mapping
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlparse
+from urllib.parse import urlsplit
 
 import platformdirs
 
 from kiosk.errors import ConfigError
 
 APP_NAME = "community-kiosk"
+Scalar = str | int | float | bool  # what a configuration field holds
 
 
 @dataclass(frozen=True)
@@ -105,6 +107,11 @@ class Config:
         return Path(self.paths.key_dir)
 
     @property
+    def cache_dir(self) -> Path:
+        """Caches the kiosk may throw away (the validated catalogue)."""
+        return self.data_dir / "cache"
+
+    @property
     def catalog_path(self) -> Path:
         """The catalogue file in use."""
         return Path(self.paths.catalog)
@@ -141,16 +148,9 @@ def default_data_dir() -> Path:
 def load_config(path: Path | None = None, env: Mapping[str, str] | None = None) -> Config:
     """Read kiosk.toml (optional), apply KIOSK_* overrides, fill defaults, validate. Raises ConfigError."""
     env = os.environ if env is None else env
-    raw: dict[str, Any] = {}
+    raw: dict[str, object] = {}
     if path is not None:
-        try:
-            raw = tomllib.loads(Path(path).read_text(encoding="utf-8"))
-        except FileNotFoundError:
-            raise ConfigError(str(path), "file not found / 配置文件不存在") from None
-        except tomllib.TOMLDecodeError as exc:
-            raise ConfigError(str(path), f"not valid TOML ({exc})") from None
-        except (OSError, UnicodeDecodeError) as exc:
-            raise ConfigError(str(path), f"cannot be read ({exc})") from None
+        raw = _read_toml(Path(path))
     for section in raw:
         if section not in SECTIONS:
             raise ConfigError(section, f"unknown section (known: {', '.join(SECTIONS)})")
@@ -158,7 +158,9 @@ def load_config(path: Path | None = None, env: Mapping[str, str] | None = None) 
             raise ConfigError(section, "must be a table")
     built: dict[str, Any] = {}
     for section, cls in SECTIONS.items():
-        given = dict(raw.get(section, {}))
+        table = raw.get(section, {})
+        assert isinstance(table, dict)  # checked above
+        given: dict[str, object] = dict(table)
         known = {f.name: f for f in fields(cls)}
         for key in given:
             if key not in known:
@@ -169,7 +171,7 @@ def load_config(path: Path | None = None, env: Mapping[str, str] | None = None) 
                 given[name] = _from_env(f"{section}.{name}", env[env_key], f.default)
             elif section == "database" and name == "url" and "KIOSK_DATABASE_URL" in env:
                 given[name] = env["KIOSK_DATABASE_URL"]
-        values = {}
+        values: dict[str, Scalar] = {}
         for name, value in given.items():
             default = known[name].default
             values[name] = _check_type(f"{section}.{name}", value, default)
@@ -178,52 +180,102 @@ def load_config(path: Path | None = None, env: Mapping[str, str] | None = None) 
     return _validate(_fill_defaults(config))
 
 
-def _from_env(key: str, text: str, default: Any) -> Any:
+def _read_toml(path: Path) -> dict[str, Any]:
+    """The parsed file; every way it can be unreadable is a ConfigError naming the file."""
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ConfigError(str(path), "file not found / 配置文件不存在") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(str(path), f"not valid TOML ({exc})") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(str(path), f"cannot be read ({exc})") from None
+    except (ValueError, RecursionError) as exc:  # integers over 4300 digits, deep nesting
+        raise ConfigError(str(path), f"not usable TOML ({type(exc).__name__})") from None
+
+
+def _from_env(key: str, text: str, default: object) -> Scalar:
     if isinstance(default, bool):
         if text.lower() in ("1", "true", "yes", "on"):
             return True
         if text.lower() in ("0", "false", "no", "off"):
             return False
-        raise ConfigError(key, f"expected true or false, got {text!r}")
+        raise ConfigError(key, f"expected true or false, got {_short(text)}")
+    if isinstance(default, int | float) and not text.isascii():
+        # int() and float() accept full-width and other Unicode digits: a typo, not a number.
+        raise ConfigError(key, f"expected a number in ASCII digits, got {_short(text)}")
     if isinstance(default, int):
         try:
             return int(text)
         except ValueError:
-            raise ConfigError(key, f"expected a whole number, got {text!r}") from None
+            raise ConfigError(key, f"expected a whole number, got {_short(text)}") from None
     if isinstance(default, float):
         try:
             return float(text)
         except ValueError:
-            raise ConfigError(key, f"expected a number, got {text!r}") from None
+            raise ConfigError(key, f"expected a number, got {_short(text)}") from None
     return text
 
 
-def _check_type(key: str, value: Any, default: Any) -> Any:
+def _check_type(key: str, value: object, default: object) -> Scalar:
+    """`value` if it has the type of the field's default (ints widen to float); else ConfigError."""
     if isinstance(default, bool):
         if not isinstance(value, bool):
-            raise ConfigError(key, f"expected true or false, got {value!r}")
-    elif isinstance(default, int):
+            raise ConfigError(key, f"expected true or false, got {_short(value)}")
+        return value
+    if isinstance(default, int):
         if isinstance(value, bool) or not isinstance(value, int):
-            raise ConfigError(key, f"expected a whole number, got {value!r}")
-    elif isinstance(default, float):
+            raise ConfigError(key, f"expected a whole number, got {_short(value)}")
+        return value
+    if isinstance(default, float):
         if isinstance(value, bool) or not isinstance(value, int | float):
-            raise ConfigError(key, f"expected a number, got {value!r}")
-        value = float(value)
-    elif isinstance(default, str) and not isinstance(value, str):
-        raise ConfigError(key, f"expected text, got {value!r}")
+            raise ConfigError(key, f"expected a number, got {_short(value)}")
+        try:
+            number = float(value)
+        except OverflowError:  # a TOML integer of hundreds of digits
+            raise ConfigError(key, f"number too large: {_short(value)}") from None
+        if not math.isfinite(number):
+            raise ConfigError(key, f"expected a finite number, got {number!r}")
+        return number
+    if not isinstance(value, str):
+        raise ConfigError(key, f"expected text, got {_short(value)}")
+    _check_text(key, value)
     return value
 
 
+def _short(value: object) -> str:
+    """repr() cut to 60 characters: a 400-digit number should not fill the screen."""
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _check_text(key: str, value: str) -> None:
+    """Text must survive being written to files, the database and PDFs: UTF-8, no NUL."""
+    if "\x00" in value:
+        raise ConfigError(key, "contains a NUL character")
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise ConfigError(key, "not valid UTF-8 (undecodable bytes in the value)") from None
+
+
+def _absolute(key: str, value: str) -> Path:
+    """A configured path after ~ expansion; relative paths depend on the working directory."""
+    try:
+        path = Path(value).expanduser()
+    except RuntimeError:  # ~user for an unknown user, or no home directory
+        raise ConfigError(key, f"{value!r}: cannot expand ~ (unknown user or no home)") from None
+    if not path.is_absolute():
+        raise ConfigError(key, f"{value!r}: must be an absolute path (or start with ~)")
+    return path
+
+
 def _fill_defaults(config: Config) -> Config:
-    data_dir = Path(config.paths.data_dir or default_data_dir()).expanduser()
-    paths = replace(
-        config.paths,
-        data_dir=str(data_dir),
-        key_dir=str(Path(config.paths.key_dir or data_dir / "keys").expanduser()),
-        catalog=str(
-            Path(config.paths.catalog).expanduser() if config.paths.catalog else bundled_catalog()
-        ),
-    )
+    given = config.paths
+    data_dir = _absolute("paths.data_dir", given.data_dir or str(default_data_dir()))
+    key_dir = _absolute("paths.key_dir", given.key_dir) if given.key_dir else data_dir / "keys"
+    catalog = _absolute("paths.catalog", given.catalog) if given.catalog else bundled_catalog()
+    paths = replace(given, data_dir=str(data_dir), key_dir=str(key_dir), catalog=str(catalog))
     database = config.database
     if not database.url:
         database = replace(database, url=f"sqlite:///{data_dir / 'kiosk.sqlite3'}")
@@ -239,18 +291,17 @@ def _validate(config: Config) -> Config:
     for key in ("id", "name", "community", "issuer"):
         if not getattr(t, key).strip():
             raise ConfigError(f"terminal.{key}", "must not be empty")
-    if not (t.community_code.isalnum() and 1 <= len(t.community_code) <= 16):
-        raise ConfigError("terminal.community_code", "1 to 16 letters or digits")
-    if not all(c.isalnum() or c in "-_" for c in t.id) or len(t.id) > 32:
-        raise ConfigError("terminal.id", "letters, digits, - and _ only, at most 32")
+    # Both go into serial numbers, file names and the QR payload: ASCII only ('六一〇'.isalnum()).
+    if not (_ascii_alnum(t.community_code) and 1 <= len(t.community_code) <= 16):
+        raise ConfigError("terminal.community_code", "1 to 16 ASCII letters or digits")
+    if not _ascii_alnum(t.id.replace("-", "").replace("_", "")) or len(t.id) > 32:
+        raise ConfigError("terminal.id", "ASCII letters, digits, - and _ only, at most 32")
     _check_uri("reader.uri", config.reader.uri, READER_SCHEMES)
     _check_uri("printers.a4", config.printers.a4, PRINTER_SCHEMES)
     _check_uri("printers.slip", config.printers.slip, PRINTER_SCHEMES)
     if config.printers.slip_paper not in ("slip80", "slip58"):
         raise ConfigError("printers.slip_paper", "slip80 or slip58")
-    scheme = config.database.url.split(":", 1)[0]
-    if scheme not in DATABASE_SCHEMES:
-        raise ConfigError("database.url", f"scheme {scheme!r} not supported (sqlite, postgresql)")
+    check_database_url("database.url", config.database.url)
     ui = config.ui
     if not 10 <= ui.idle_timeout <= 3600:
         raise ConfigError("ui.idle_timeout", "seconds between 10 and 3600")
@@ -261,14 +312,42 @@ def _validate(config: Config) -> Config:
     if ui.locale not in ("zh_CN", "en_US"):
         raise ConfigError("ui.locale", "zh_CN or en_US")
     pin = config.staff.pin
-    if not (pin.isdigit() and 4 <= len(pin) <= 12):
-        raise ConfigError("staff.pin", "4 to 12 digits")
+    if not (pin.isascii() and pin.isdigit() and 4 <= len(pin) <= 12):  # '²³⁴⁵'.isdigit()
+        raise ConfigError("staff.pin", "4 to 12 ASCII digits")
     return config
 
 
+def _ascii_alnum(text: str) -> bool:
+    return text.isascii() and text.isalnum()
+
+
 def _check_uri(key: str, uri: str, schemes: tuple[str, ...]) -> None:
-    scheme = urlparse(uri).scheme
-    if scheme not in schemes:
-        raise ConfigError(
-            key, f"{uri!r}: scheme must be one of {', '.join(s + '://' for s in schemes)}"
-        )
+    known = ", ".join(s + "://" for s in schemes)
+    try:
+        parts = urlsplit(uri)
+        parts.port  # noqa: B018 - parsing the port is the check (ValueError if out of range)
+    except ValueError as exc:
+        raise ConfigError(key, f"{_short(uri)}: not a valid URI ({exc})") from None
+    scheme = parts.scheme
+    if scheme not in schemes or uri[: len(scheme) + 3].lower() != f"{scheme}://":
+        raise ConfigError(key, f"{_short(uri)}: scheme must be one of {known}")
+
+
+def check_database_url(key: str, url: str) -> None:
+    """sqlite:///FILE, sqlite:// (memory) or postgresql[+psycopg]://...; ConfigError naming `key`.
+
+    Also used for `--db`, so a URL given on the command line is held to the same rules."""
+    scheme, sep, rest = url.partition("://")
+    if not sep or scheme not in DATABASE_SCHEMES:
+        shown = _short(scheme if sep else url)
+        raise ConfigError(key, f"scheme {shown} not supported (sqlite, postgresql)")
+    _check_text(key, url)
+    if scheme == "sqlite":
+        if rest and not rest.startswith("/"):
+            raise ConfigError(key, "sqlite URLs are sqlite:///FILE or sqlite:// (in memory)")
+        return
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - parsing the port is the check
+    except ValueError as exc:
+        raise ConfigError(key, f"not a valid database URL ({exc})") from None

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import csv
 import io
-import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 
-from card_reader.base import mask_id_number
-from card_reader.idnumber import check_char
+from civic.idnumber import has_valid_check, mask_id_number
 from kiosk.db.repositories import ResidentData, ResidentRepository
+from kiosk.tags import TAGS
 
 COLUMNS = (
     "id_number",
@@ -45,7 +44,6 @@ REQUIRED = (
 )
 SEXES = {"男": "male", "女": "female", "male": "male", "female": "female"}
 YES_NO = {"yes": True, "no": False, "是": True, "否": False, "true": True, "false": False}
-ID_PATTERN = re.compile(r"^\d{17}[\dX]$")
 
 
 @dataclass
@@ -59,25 +57,44 @@ class ImportReport:
 
 
 def valid_id_number(number: str) -> bool:
-    """18 characters with a valid GB 11643 check digit."""
-    return bool(ID_PATTERN.match(number)) and check_char(number[:17]) == number[17]
+    """18 ASCII characters with a valid GB 11643 check digit."""
+    return has_valid_check(number)
 
 
-def parse_csv(text: str) -> ImportReport:
-    """Parse and validate; valid rows go to `rows`, problems to `rejected` with line numbers."""
+def parse_csv(text: str, today: date | None = None) -> ImportReport:
+    """Parse and validate; valid rows go to `rows`, problems to `rejected` with line numbers.
+
+    `today` (default: the real date) is when a birth or registration date becomes "future"."""
+    today = today or date.today()
     report = ImportReport()
     reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
-    header = tuple(h.strip() for h in reader.fieldnames or ())
+    try:
+        header = tuple(h.strip() for h in reader.fieldnames or ())
+    except csv.Error as exc:
+        report.rejected.append(f"line 1: not readable as CSV ({exc})")
+        return report
+    reader.fieldnames = list(header)
     missing = [c for c in COLUMNS if c not in header]
     if missing:
         report.rejected.append(f"line 1: missing columns: {', '.join(missing)}")
         return report
     seen: dict[str, int] = {}
-    for row in reader:
+    rows = iter(reader)
+    while True:
+        try:
+            row = next(rows)
+        except StopIteration:
+            break
+        except csv.Error as exc:  # a field over csv.field_size_limit(), a NUL byte, ...
+            report.rejected.append(
+                f"line {reader.reader.line_num}: not readable as CSV ({exc}); "
+                "the rows after it were not read"
+            )
+            break
         line = reader.line_num
-        problem, data = _row(row)
+        problem, data = _row(row, today)
         if problem is None and data is not None and data.id_number in seen:
-            problem = f"id_number: duplicate of line {seen[data.id_number]}"
+            problem = f"id_number {mask_id_number(data.id_number)}: duplicate of line {seen[data.id_number]}"
         if problem:
             report.rejected.append(f"line {line}: {problem}")
         elif data is not None:
@@ -86,17 +103,25 @@ def parse_csv(text: str) -> ImportReport:
     return report
 
 
-def _row(row: dict[str, str | None]) -> tuple[str | None, ResidentData | None]:
+def _row(row: dict[str, str | None], today: date) -> tuple[str | None, ResidentData | None]:
+    """(problem, None) or (None, data); a problem starts with its column and names the masked ID."""
     v = {k: (row.get(k) or "").strip() for k in COLUMNS}
+    problem, data = _parse(v, today)
+    if problem and not problem.startswith("id_number") and v["id_number"]:
+        problem += f" (id_number {mask_id_number(v['id_number'].upper())})"
+    return problem, data
+
+
+def _parse(v: dict[str, str], today: date) -> tuple[str | None, ResidentData | None]:
     for key in REQUIRED:
         if not v[key]:
             return f"{key}: required", None
     number = v["id_number"].upper()
+    masked = mask_id_number(number)
+    if not number.isascii():
+        return f"id_number {masked}: full-width or other non-ASCII characters (use 0-9 and X)", None
     if not valid_id_number(number):
-        return (
-            f"id_number {mask_id_number(number)}: not 18 characters with a valid check digit",
-            None,
-        )
+        return f"id_number {masked}: not 18 characters with a valid check digit", None
     sex = SEXES.get(v["sex"].lower())
     if sex is None:
         return f"sex: {v['sex']!r} is not 男/女/male/female", None
@@ -110,6 +135,15 @@ def _row(row: dict[str, str | None]) -> tuple[str | None, ResidentData | None]:
     if hukou is None:
         return f"hukou_local: {v['hukou_local']!r} is not yes/no/是/否", None
     tags = tuple(sorted({t.strip() for t in v["tags"].split(";") if t.strip()}))
+    unknown = [t for t in tags if t not in TAGS]
+    if unknown:
+        return (
+            f"tags: unknown {', '.join(map(repr, unknown))} (the vocabulary is kiosk/tags.py)",
+            None,
+        )
+    problem = _contradiction(number, sex, dates["birth_date"], dates["registered_since"], today)
+    if problem:
+        return problem, None
     return None, ResidentData(
         id_number=number,
         name=v["name"],
@@ -128,6 +162,29 @@ def _row(row: dict[str, str | None]) -> tuple[str | None, ResidentData | None]:
         registered_since=dates["registered_since"],
         tags=tags,
     )
+
+
+def _contradiction(number: str, sex: str, birth: date, since: date, today: date) -> str | None:
+    """What the row says against its own ID number (GB 11643: digits 7-14 are the birth date,
+    digit 17 is odd for men), or against the calendar."""
+    encoded = number[6:14]
+    try:
+        id_birth = date(int(encoded[:4]), int(encoded[4:6]), int(encoded[6:]))
+    except ValueError:
+        return f"id_number {mask_id_number(number)}: digits 7-14 are not a date"
+    # The birth date is not echoed: with the masked ID it would spell out the whole number.
+    if birth != id_birth:
+        return "birth_date: contradicts the ID number (its digits 7-14)"
+    id_sex = "male" if int(number[16]) % 2 else "female"
+    if sex != id_sex:
+        return f"sex: {sex} contradicts the ID number (digit 17 says {id_sex})"
+    if birth > today:
+        return "birth_date: in the future"
+    if since > today:
+        return f"registered_since: {since.isoformat()} is in the future"
+    if since < birth:
+        return f"registered_since: {since.isoformat()} is before the birth date"
+    return None
 
 
 def import_residents(repo: ResidentRepository, report: ImportReport, now: datetime) -> ImportReport:

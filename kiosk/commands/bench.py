@@ -6,7 +6,7 @@ import argparse
 import json
 
 
-def register(sub: argparse._SubParsersAction) -> None:
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add `bench`."""
     p = sub.add_parser("bench", help="measure speed (median, p99, ratio to a baseline)")
     p.add_argument("names", nargs="*", metavar="NAME", help="benchmarks to run (default: all)")

@@ -7,7 +7,7 @@ import argparse
 import sys
 
 
-def register(sub: argparse._SubParsersAction) -> None:
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add `keys init` and `keys export`."""
     p = sub.add_parser("keys", help="document signing keys (签名密钥)")
     keys_sub = p.add_subparsers(dest="keys_command", metavar="ACTION", required=True)

@@ -8,7 +8,7 @@ from datetime import datetime
 ROLES = ("a4", "slip")
 
 
-def register(sub: argparse._SubParsersAction) -> None:
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add `printer status` and `printer test`."""
     p = sub.add_parser("printer", help="打印机状态与测试 / printer status and test print")
     actions = p.add_subparsers(dest="printer_action", metavar="ACTION", required=True)

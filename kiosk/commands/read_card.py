@@ -8,7 +8,7 @@ import logging
 import sys
 from datetime import date
 
-from card_reader.base import CardReaderError, CardType, Identity
+from card_reader.base import CardReaderError, CardType, Identity, ReaderConfigError
 from card_reader.codes import nation_label
 
 log = logging.getLogger(__name__)
@@ -22,7 +22,7 @@ CARD_TYPE_LABELS = {
 SEX_LABELS = {"male": "男 male", "female": "女 female", "unknown": "未知 unknown"}
 
 
-def register(subparsers: argparse._SubParsersAction) -> None:
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add the read-card command."""
     p = subparsers.add_parser(
         "read-card", help="读取证件 / wait for a card and print the holder's particulars"
@@ -59,7 +59,10 @@ def read_identity(uri: str, timeout: float, today: date | None = None) -> Identi
     from card_reader.checks import check_identity
     from card_reader.registry import open_reader  # drivers load only when a card is read
 
-    reader = open_reader(uri)
+    try:
+        reader = open_reader(uri)
+    except ValueError as exc:  # urlsplit: 'sam://[::1' is not a URI at all
+        raise ReaderConfigError(f"{uri!r}: not a valid reader URI ({exc})") from exc
     try:
         reader.open()
         identity = reader.wait_for_card(timeout)

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from datetime import datetime
 from pathlib import Path
 
 
-def register(sub: argparse._SubParsersAction) -> None:
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add `residents import` and `residents export-demo`."""
     p = sub.add_parser("residents", help="the resident register: import a CSV file")
     rsub = p.add_subparsers(dest="residents_command", metavar="ACTION", required=True)
@@ -28,16 +29,18 @@ def register(sub: argparse._SubParsersAction) -> None:
 def _import(args: argparse.Namespace) -> int:
     from sqlalchemy.exc import SQLAlchemyError
 
-    from kiosk.app import prepare_database
     from kiosk.cli import config_from_args
-    from kiosk.db.engine import session_factory
+    from kiosk.commands.db import one_line
+    from kiosk.db.engine import make_engine, session_factory
+    from kiosk.db.migrate import upgrade_if_needed
     from kiosk.db.repositories import ResidentRepository
+    from kiosk.errors import ConfigError
     from kiosk.residents_import import import_residents, parse_csv
 
     try:
         text = args.file.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
-        print(f"无法读取文件 / cannot read {args.file}: {exc}")
+        print(f"无法读取文件 / cannot read {args.file}: {exc}", file=sys.stderr)
         return 1
     report = parse_csv(text)
     for problem in report.rejected:
@@ -54,12 +57,22 @@ def _import(args: argparse.Namespace) -> int:
         )
         return 0 if not report.rejected else 1
     config = config_from_args(args)
-    engine = prepare_database(config, migrate=True)
+    engine = make_engine(config.database.url)
+    try:
+        upgrade_if_needed(engine)
+    except SQLAlchemyError as exc:
+        engine.dispose()
+        raise ConfigError(
+            "database.url", f"cannot open the database ({type(exc).__name__}: {one_line(exc)})"
+        ) from exc
     try:
         with session_factory(engine).begin() as session:
             import_residents(ResidentRepository(session), report, datetime.now())
     except SQLAlchemyError as exc:
-        print(f"导入失败，数据未改变 / import failed, nothing changed: {type(exc).__name__}: {exc}")
+        print(
+            "导入失败，数据未改变 / import failed, nothing changed: "
+            f"{type(exc).__name__}: {one_line(exc)}"
+        )
         return 1
     finally:
         engine.dispose()
@@ -72,6 +85,10 @@ def _demo_csv(args: argparse.Namespace) -> int:
     from kiosk.residents_import import write_csv
 
     people = generate_residents()
-    write_csv(args.file, people)
+    try:
+        write_csv(args.file, people)
+    except OSError as exc:
+        print(f"无法写入文件 / cannot write {args.file}: {exc.strerror or exc}", file=sys.stderr)
+        return 1
     print(f"wrote {len(people)} residents to {args.file}")
     return 0

@@ -10,9 +10,13 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from kiosk.config import Config
 
 
-def register(sub: argparse._SubParsersAction) -> None:
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add `verify`."""
     p = sub.add_parser("verify", help="check a document's signed QR payload (核验证明)")
     p.add_argument("file", nargs="?", type=Path, help="a PDF rendered by the kiosk")
@@ -25,7 +29,7 @@ def _invalid(why: str) -> int:
     return 1
 
 
-def void_status(config: object, serial: str) -> tuple[bool | None, str]:
+def void_status(config: Config, serial: str) -> tuple[bool | None, str]:
     """(voided?, note). voided is None when the records could not be consulted."""
     from sqlalchemy import inspect
     from sqlalchemy.engine import make_url
@@ -34,7 +38,7 @@ def void_status(config: object, serial: str) -> tuple[bool | None, str]:
     from kiosk.db.engine import make_engine, session_factory
     from kiosk.db.repositories import IssuanceRepository, IssuanceStatus
 
-    url = config.database.url  # type: ignore[attr-defined]
+    url = config.database.url
     try:
         parsed = make_url(url)
         if parsed.get_backend_name() == "sqlite":

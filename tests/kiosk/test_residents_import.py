@@ -17,6 +17,12 @@ GOOD = "610202194303080008,张秀兰,女,1943-03-08,汉,13800001234,王益区红
 HK = "810000199001010019,陈大文,male,1990-01-01,,,王益区七一路2号,七一路社区,七一路社区第02网格,,,,WY02,no,2020-05-01,"
 
 
+@pytest.fixture(autouse=True)
+def _data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The CLI makes its data dir private: keep it inside the test's folder."""
+    monkeypatch.setenv("KIOSK_PATHS_DATA_DIR", str(tmp_path / "data"))
+
+
 def _count(db: str) -> int:
     engine = make_engine(db)
     with session_factory(engine)() as s:

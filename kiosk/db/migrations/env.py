@@ -1,16 +1,16 @@
 """Alembic environment: runs against the URL the kiosk passes in (no alembic.ini needed)."""
 
 from alembic import context
+from sqlalchemy import Connection
 
 from kiosk.db.engine import make_engine
 from kiosk.db.models import Base
 
 config = context.config
-url = config.get_main_option("sqlalchemy.url")
 connection = config.attributes.get("connection")
 
 
-def run(conn) -> None:  # type: ignore[no-untyped-def]
+def run(conn: Connection) -> None:
     """Configure and run the migrations on one connection."""
     context.configure(
         connection=conn,
@@ -22,10 +22,10 @@ def run(conn) -> None:  # type: ignore[no-untyped-def]
         context.run_migrations()
 
 
-if connection is not None:
+if isinstance(connection, Connection):
     run(connection)
-else:
-    engine = make_engine(url)
+else:  # the `alembic` command line, given sqlalchemy.url
+    engine = make_engine(config.get_main_option("sqlalchemy.url") or "")
     with engine.connect() as conn:
         run(conn)
     engine.dispose()
