@@ -14,12 +14,12 @@ APT_RUNTIME := fonts-arphic-uming fonts-wqy-zenhei libpcsclite-dev pcscd \
 	xvfb xauth libxcb-icccm4 libxcb-keysyms1 libxcb-image0 libxcb-render-util0 \
 	libxcb-xkb1 libxkbcommon-x11-0 libxcb-cursor0 libxcb-shape0 libxcb-randr0 \
 	libxcb-xinerama0 libegl1 libgl1 libfontconfig1 libdbus-1-3 espeak-ng \
-	python3-venv python3-dev gcc poppler-utils
+	python3-venv python3-dev gcc poppler-utils alsa-utils
 # Tests: the real stacks (pcscd + vpcd, CUPS + cups-pdf, poppler, zbar, a PDF peer).
 APT_TEST := vsmartcard-vpcd cups printer-driver-cups-pdf cups-bsd zbar-tools socat \
 	sox libharfbuzz-subset0 libpango-1.0-0 libpangoft2-1.0-0 postgresql
 
-.PHONY: demo test run lint format bench screenshots apt-runtime apt-test venv clean
+.PHONY: demo test test-fast run lint format typecheck bench screenshots apt-runtime apt-test venv clean
 
 demo: apt-runtime venv
 	$(VENV)/bin/kiosk demo
@@ -28,7 +28,17 @@ test: apt-runtime apt-test venv
 	@bash tools/postgres-ensure.sh
 	@bash tools/pcscd-free.sh
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
 	QT_QPA_PLATFORM=offscreen PGPASSWORD=postgres $(PY) -m pytest -q
+
+# The inner loop: no PostgreSQL, no pcscd/CUPS/ptys/subprocesses, nothing slow (under 30 s).
+test-fast: venv
+	$(VENV)/bin/ruff check .
+	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q -m "not slow and not postgres and not stacks"
+
+typecheck: venv
+	$(VENV)/bin/mypy
 
 bench: apt-runtime apt-test venv
 	$(VENV)/bin/kiosk bench

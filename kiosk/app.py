@@ -1,48 +1,100 @@
-"""The composition root: the one place that picks drivers and wires the kiosk together."""
+"""The composition root: the one place that picks drivers and wires the kiosk together.
+
+`build_core(config)` gives the CLI everything but the screen and the card reader, checked once.
+`build_kiosk(config)` gives the UI the whole running kiosk without its window: worker, session,
+reader, and a backend that builds the Core on the worker thread after the first screen is up.
+"""
 
 from __future__ import annotations
 
 import logging
+import threading
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Literal
 
-from sqlalchemy import Engine
-from sqlalchemy.exc import SQLAlchemyError
-from sqlalchemy.orm import Session, sessionmaker
-
+from card_reader.base import ReaderState
 from kiosk.config import Config
-from kiosk.db.engine import make_engine, session_factory
-from kiosk.db.migrate import current_revision, head_revision, upgrade
-from kiosk.db.repositories import ResidentRepository, TerminalRepository
-from kiosk.errors import ConfigError, RecordError
-from kiosk.issuing import Issuer
-from kiosk.residents import ResidentRecord
+from kiosk.errors import ConfigError, KioskError, RecordError
+from kiosk.view import Message, Preview
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
+    from sqlalchemy.orm import Session, sessionmaker
+
+    from card_reader.base import Reader
+    from card_reader.emulators import EmulatorController
+    from card_reader.qt import ReaderBridge
+    from forms.fonts import FontSet
+    from forms.keys import SigningKey
+    from kiosk.catalog import Catalog, CatalogItem
+    from kiosk.devices import PrinterMonitor
+    from kiosk.issuing import IssuedDocument, Issuer
+    from kiosk.jobs import Jobs
+    from kiosk.residents import ResidentRecord
+    from kiosk.session import KioskSession, ProgressListener
+    from kiosk.timing import TimerFactory
+    from printer.base import Printer, PrinterStatus, PrintJob
 
 log = logging.getLogger(__name__)
 
+ReaderEmulator = Literal["sam", "pcsc"]
 
-@dataclass
+
+@dataclass(frozen=True)
 class Core:
-    """Everything but the screen and the card reader: usable from the CLI and from the UI."""
+    """Everything but the screen and the card reader: the CLI's kiosk, and the UI's backend."""
 
     config: Config
     engine: Engine
     sessions: sessionmaker[Session]
-    catalog: Any
-    fonts: Any
-    signing_key: Any
-    printers: dict[str, Any] = field(default_factory=dict)
-    issuer: Issuer | None = None
+    catalog: Catalog
+    fonts: FontSet
+    signing_key: SigningKey
+    printers: Mapping[str, Printer]
+    issuer: Issuer
 
     def lookup(self, id_number: str) -> ResidentRecord | None:
         """The resident holding this card, or None; RecordError if the database is unreachable."""
+        from sqlalchemy.exc import SQLAlchemyError
+
+        from kiosk.db.repositories import ResidentRepository
+
         try:
             with self.sessions() as session:
                 return ResidentRepository(session).by_id_number(id_number)
         except SQLAlchemyError as exc:
             log.error("database unreachable: %s", type(exc).__name__)
             raise RecordError(type(exc).__name__) from exc
+
+    def issue(
+        self,
+        resident: ResidentRecord,
+        item: CatalogItem,
+        inputs: Mapping[str, str],
+        *,
+        copies: int,
+        card_type: str,
+    ) -> IssuedDocument:
+        """Record, render and sign one document."""
+        return self.issuer.issue(resident, item, inputs, copies=copies, card_type=card_type)
+
+    def print(self, issued: IssuedDocument, on_progress: ProgressListener) -> PrintJob:
+        """Print on the printer of the document's paper and record the outcome."""
+        role = "a4" if issued.record.paper == "a4" else "slip"
+        return self.issuer.print(issued, self.printers[role], on_progress=on_progress)
+
+    def preview(self, pdf: bytes) -> Preview | None:
+        """A small picture of the first page for the screen (None if it cannot be drawn)."""
+        try:
+            from forms.preview import render_preview
+
+            image = render_preview(pdf, dpi=60)
+        except Exception:  # a preview is a nicety: never stop printing for it
+            log.exception("preview failed")
+            return None
+        return Preview(image.width, image.height, image.tobytes("raw", "RGB"))
 
     def close(self) -> None:
         """Release the database."""
@@ -51,8 +103,15 @@ class Core:
 
 def prepare_database(config: Config, *, migrate: bool) -> Engine:
     """Engine for config.database.url, migrated to head (SQLite: automatically; otherwise if asked)."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from kiosk.db.engine import make_engine
+    from kiosk.db.migrate import current_revision, head_revision, schema_is_current, upgrade
+
     engine = make_engine(config.database.url)
     try:
+        if schema_is_current(engine):  # one query; Alembic is imported only to migrate
+            return engine
         revision = current_revision(engine)
         if revision != head_revision():
             if migrate or engine.dialect.name == "sqlite":
@@ -64,25 +123,24 @@ def prepare_database(config: Config, *, migrate: bool) -> Engine:
                     f"schema is at {revision}, not {head_revision()}: run `kiosk db upgrade`",
                 )
     except SQLAlchemyError as exc:
-        raise ConfigError(
-            "database.url", f"cannot open the database ({type(exc).__name__}: {exc})"
-        ) from exc
+        engine.dispose()
+        raise RecordError(f"cannot open the database ({type(exc).__name__})") from exc
     return engine
 
 
-def load_catalog(config: Config) -> Any:
+def load_catalog(config: Config) -> Catalog:
     """The validated catalogue; a broken file is a refusal to start (ConfigError -> exit 2)."""
     from kiosk.catalog import load_catalog as load
     from kiosk.errors import CatalogError
 
     try:
-        return load(config.catalog_path, config.terminal.locality)
+        return load(config.catalog_path, config.terminal.locality, cache_dir=config.cache_dir)
     except CatalogError as exc:
         shown = "\n  ".join(exc.problems[:20])
         raise ConfigError("paths.catalog", f"{config.catalog_path} is broken:\n  {shown}") from exc
 
 
-def load_signing_key(config: Config, *, create: bool) -> Any:
+def load_signing_key(config: Config, *, create: bool) -> SigningKey:
     """The district signing key from key_dir; created on first demo run, required in production."""
     from forms import keys
 
@@ -94,14 +152,14 @@ def load_signing_key(config: Config, *, create: bool) -> Any:
                 "paths.key_dir", f"no signing key in {config.key_dir}: run `kiosk keys init`"
             ) from None
         log.info("creating a signing key in %s", config.key_dir)
-        return keys.generate(config.key_dir)
+        return keys.load_signing_key(config.key_dir, create=True)  # race-safe: one creates
 
 
-def open_printers(config: Config) -> dict[str, Any]:
+def open_printers(config: Config) -> dict[str, Printer]:
     """Printer drivers by role; the same URI for both roles shares one driver."""
     from printer.registry import open_printer
 
-    opened: dict[str, Any] = {}
+    opened: dict[str, Printer] = {}
     printers = {}
     for role, uri in (("a4", config.printers.a4), ("slip", config.printers.slip)):
         if uri not in opened:
@@ -114,26 +172,259 @@ def build_core(
     config: Config, *, migrate: bool = False, create_key: bool = False, printers: bool = True
 ) -> Core:
     """Database, catalogue, fonts, key, printers and the issuer, checked once at start."""
+    from sqlalchemy.exc import SQLAlchemyError
+
     from forms.fonts import load_fonts
+    from kiosk.db.engine import session_factory
+    from kiosk.db.repositories import TerminalRepository
+    from kiosk.issuing import Issuer
+    from kiosk.outcomes import OutcomeJournal
 
     catalog = load_catalog(config)
+    signing_key = load_signing_key(config, create=create_key)
+    fonts = load_fonts()
     engine = prepare_database(config, migrate=migrate)
     sessions = session_factory(engine)
+    journal = OutcomeJournal(config.data_dir / "print-outcomes.jsonl")
     core = Core(
         config=config,
         engine=engine,
         sessions=sessions,
         catalog=catalog,
-        fonts=load_fonts(),
-        signing_key=load_signing_key(config, create=create_key),
+        fonts=fonts,
+        signing_key=signing_key,
         printers=open_printers(config) if printers else {},
+        issuer=Issuer(config, sessions, signing_key=signing_key, fonts=fonts, journal=journal),
     )
-    core.issuer = Issuer(config, sessions, catalog, signing_key=core.signing_key, fonts=core.fonts)
     try:
         with sessions.begin() as session:
             TerminalRepository(session).touch(
                 config.terminal.id, config.terminal.name, config.terminal.community, datetime.now()
             )
     except SQLAlchemyError as exc:
-        log.warning("terminal not registered: %s", exc)
+        log.warning("terminal not registered: %s", type(exc).__name__)
     return core
+
+
+class PreparedBackend:
+    """The session's backend for the UI: builds the Core on the worker thread (its first job),
+    then answers every call with it. Jobs run in order, so nothing reaches it unprepared."""
+
+    def __init__(
+        self,
+        config: Config,
+        *,
+        migrate: bool,
+        create_key: bool,
+        after_prepare: Callable[[Core], None] | None = None,
+    ) -> None:
+        self.config = config
+        self.migrate = migrate
+        self.create_key = create_key
+        self.after_prepare = after_prepare
+        self._core: Core | None = None
+
+    def prepare(self) -> Core:
+        """Build (or return) the Core and close what a previous run left mid-way. Worker thread."""
+        if self._core is None:
+            core = build_core(self.config, migrate=self.migrate, create_key=self.create_key)
+            try:
+                core.issuer.reconcile()
+                if self.after_prepare is not None:
+                    self.after_prepare(core)
+            except BaseException:
+                core.close()
+                raise
+            self._core = core
+        return self._core
+
+    @property
+    def core(self) -> Core:
+        """The Core; RecordError while start-up has not finished (or failed)."""
+        if self._core is None:
+            raise RecordError("the kiosk is not ready yet")
+        return self._core
+
+    def lookup(self, id_number: str) -> ResidentRecord | None:
+        """See Core.lookup."""
+        return self.core.lookup(id_number)
+
+    def issue(
+        self,
+        resident: ResidentRecord,
+        item: CatalogItem,
+        inputs: Mapping[str, str],
+        *,
+        copies: int,
+        card_type: str,
+    ) -> IssuedDocument:
+        """See Core.issue."""
+        return self.core.issue(resident, item, inputs, copies=copies, card_type=card_type)
+
+    def print(self, issued: IssuedDocument, on_progress: ProgressListener) -> PrintJob:
+        """See Core.print."""
+        return self.core.print(issued, on_progress)
+
+    def preview(self, pdf: bytes) -> Preview | None:
+        """See Core.preview."""
+        return self.core.preview(pdf)
+
+    def close(self) -> None:
+        """Release the database, if it was opened."""
+        if self._core is not None:
+            self._core.close()
+
+
+RETRY_SECONDS = (2.0, 5.0, 10.0, 30.0)  # start-up retries after a failure, then every 30 s
+OUT_OF_SERVICE = Message("暂停服务，请联系工作人员", "Service paused. Please ask staff for help.")
+
+
+@dataclass
+class Kiosk:
+    """The running kiosk without its window, as build_kiosk made it."""
+
+    config: Config
+    session: KioskSession
+    jobs: Jobs
+    backend: PreparedBackend
+    reader: Reader | None
+    bridge: ReaderBridge | None
+    emulator: EmulatorController | None = None
+    poll_interval: float = 5.0
+    monitor: PrinterMonitor | None = None
+    on_ready: list[Callable[[Core], None]] = field(default_factory=list)
+    _attempts: int = 0
+    _preparing: bool = False
+
+    def start(self, *, prepare: bool = True) -> None:
+        """Watch the reader and (unless told to wait: see `prepare`) get ready in the background.
+        Returns at once."""
+        if self.bridge is not None:
+            self.bridge.start()
+        if prepare:
+            self.prepare()
+
+    def prepare(self) -> None:
+        """Start getting ready on the worker (once; later calls do nothing)."""
+        if not self._preparing:
+            self._preparing = True
+            self._prepare()
+
+    @property
+    def core(self) -> Core:
+        """The Core, once ready (RecordError before)."""
+        return self.backend.core
+
+    def stop(self) -> None:
+        """Stop threads and release devices and the database."""
+        if self.monitor is not None:
+            self.monitor.stop()
+        if self.bridge is not None:
+            self.bridge.stop()
+        self.jobs.stop()
+        if self.emulator is not None:
+            self.emulator.stop()
+        self.backend.close()
+
+    def _prepare(self) -> None:
+        self.jobs.submit(self.backend.prepare, self._ready, self._not_ready)
+
+    def _ready(self, core: Core) -> None:
+        from kiosk.devices import PrinterMonitor
+
+        if self.monitor is None:
+            session, jobs = self.session, self.jobs
+
+            def relay(role: str, status: PrinterStatus) -> None:
+                jobs.post(lambda: session.printer_changed(role, status))
+
+            self.monitor = PrinterMonitor(core.printers, relay, interval=self.poll_interval)
+            self.monitor.start()
+        log.info("kiosk %s ready", self.config.terminal.id)
+        self.session.ready(core.catalog)
+        # the faces are parsed on first use: do it now, beside the worker, not in her first print
+        threading.Thread(target=_warm_fonts, args=(core.fonts,), name="fonts", daemon=True).start()
+        for listener in self.on_ready:
+            listener(core)
+
+    def _not_ready(self, exc: Exception) -> None:
+        from PySide6.QtCore import QTimer
+
+        delay = RETRY_SECONDS[min(self._attempts, len(RETRY_SECONDS) - 1)]
+        self._attempts += 1
+        if isinstance(exc, KioskError):
+            log.error("kiosk not ready (%s); retrying in %.0f s", exc.detail, delay)
+        else:
+            log.error("kiosk not ready; retrying in %.0f s", delay, exc_info=exc)
+        self.session.out_of_service(OUT_OF_SERVICE)
+        QTimer.singleShot(round(delay * 1000), self._prepare)
+
+
+def _warm_fonts(fonts: FontSet) -> None:
+    from forms.errors import FontMissingError
+
+    try:
+        fonts.warm()
+    except FontMissingError as exc:  # printing will say so; staff read it here first
+        log.error("fonts not usable: %s", exc.detail)
+
+
+def build_kiosk(
+    config: Config,
+    *,
+    emulator: ReaderEmulator | None = None,
+    reader_uri: str | None = None,
+    migrate: bool = False,
+    create_key: bool = False,
+    jobs: Jobs | None = None,
+    timers: TimerFactory | None = None,
+    poll_interval: float = 5.0,
+    reader_poll: float = 0.2,
+    after_prepare: Callable[[Core], None] | None = None,
+) -> Kiosk:
+    """The whole kiosk but its window, from a Config: worker, session, reader and backend.
+
+    Call on the UI thread after the QApplication exists, then `start()`. `emulator` runs the
+    real sam/pcsc driver against the project's emulator (the demo); `reader_uri` overrides the
+    configured reader (None: config.reader.uri); `after_prepare(core)` runs on the worker once
+    the Core is built (the demo seeds its register there).
+    """
+    from card_reader.qt import ReaderBridge
+    from card_reader.registry import open_reader
+    from kiosk.jobs import ThreadJobs
+    from kiosk.session import KioskSession
+    from kiosk.timing import qt_timers
+
+    backend = PreparedBackend(
+        config, migrate=migrate, create_key=create_key, after_prepare=after_prepare
+    )
+    worker = jobs if jobs is not None else ThreadJobs()
+    session = KioskSession(
+        backend=backend,
+        jobs=worker,
+        timers=timers or qt_timers(),
+        idle_timeout=config.ui.idle_timeout,
+        result_timeout=config.ui.result_timeout,
+    )
+    controller = None
+    uri = reader_uri or config.reader.uri
+    if emulator is not None:
+        from card_reader.emulators import start as start_emulator
+
+        uri, controller = start_emulator(emulator)
+    reader = open_reader(uri)
+    bridge = ReaderBridge(reader, poll=reader_poll)
+    bridge.card_read.connect(session.card_read)
+    bridge.read_failed.connect(session.read_failed)
+    bridge.card_removed.connect(session.card_removed)
+    bridge.state_changed.connect(lambda state: session.reader_changed(ReaderState(state)))
+    return Kiosk(
+        config=config,
+        session=session,
+        jobs=worker,
+        backend=backend,
+        reader=reader,
+        bridge=bridge,
+        emulator=controller,
+        poll_interval=poll_interval,
+    )

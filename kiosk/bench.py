@@ -7,6 +7,7 @@ import statistics
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import cast
 
 from kiosk.config import Config
 
@@ -60,7 +61,9 @@ Benchmark = Callable[[Config], Measurement]
 # name -> module:function; each takes the Config and returns a Measurement.
 BENCHMARKS: dict[str, str] = {
     "render_residence_certificate": "kiosk.benchmarks.issuing:render_residence_certificate",
-    "kiosk_cold_start": "kiosk.benchmarks.startup:kiosk_cold_start",
+    "cold_start_to_attract": "kiosk.benchmarks.startup:cold_start_to_attract",
+    "cold_start_to_ready": "kiosk.benchmarks.startup:cold_start_to_ready",
+    "card_to_menu": "kiosk.benchmarks.session:card_to_menu",
     "kiosk_session_rss": "kiosk.benchmarks.startup:kiosk_session_rss",
     "card_to_identity_sam": "kiosk.benchmarks.cards:card_to_identity_sam",
     "card_to_identity_pcsc": "kiosk.benchmarks.cards:card_to_identity_pcsc",
@@ -77,5 +80,8 @@ def load(name: str) -> Benchmark:
     """Import one benchmark function by name."""
     import importlib
 
-    module, func = BENCHMARKS[name].split(":")
-    return getattr(importlib.import_module(module), func)
+    module, attribute = BENCHMARKS[name].split(":")
+    benchmark = getattr(importlib.import_module(module), attribute)
+    if not callable(benchmark):
+        raise TypeError(f"{BENCHMARKS[name]} is not a benchmark function")
+    return cast(Benchmark, benchmark)  # the registry above names Config -> Measurement functions

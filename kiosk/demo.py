@@ -13,14 +13,22 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
-from kiosk.app import Core
+from card_reader.base import Identity
+from card_reader.simulated import SimulatedReader
+from kiosk.app import Core, Kiosk
 from kiosk.db.repositories import IssuanceRepository, ResidentRepository
 from kiosk.demo_cards import DemoCard, expired_card, identity_of, stranger_card
 from kiosk.demo_data import FEATURED, seed_demo
 from kiosk.residents import ResidentRecord
+from kiosk.ui.inputs import ChoiceInput
+from kiosk.view import Step
+
+if TYPE_CHECKING:
+    from kiosk.ui.launch import RunningKiosk
 
 log = logging.getLogger(__name__)
 
@@ -38,18 +46,26 @@ def seed(core: Core) -> int:
         return seed_demo(ResidentRepository(session), datetime.now())
 
 
+def seed_and_report(core: Core) -> None:
+    """The demo's after-prepare step (worker thread): seed, and say so on the terminal."""
+    added = seed(core)
+    if added:
+        url = core.config.database.url
+        print(f"已生成演示居民 {added} 人 / seeded {added} demo residents into {url}", flush=True)
+
+
 def featured_residents(core: Core) -> list[ResidentRecord]:
     """The demo's well-known residents (first in the register)."""
     with core.sessions() as session:
         return ResidentRepository(session).sample(len(FEATURED))
 
 
-class CardHand:
+class DemoHand:
     """Puts demo cards on whatever reader the demo runs: the simulator or an emulator."""
 
     def __init__(
         self,
-        place: Callable[[Any], None],
+        place: Callable[[Identity], None],
         unreadable: Callable[[], None],
         remove: Callable[[], None],
     ) -> None:
@@ -57,26 +73,36 @@ class CardHand:
         self.unreadable = unreadable
         self.remove = remove
 
-    def cards(self, residents: list[ResidentRecord], today: date) -> list[DemoCard]:
+    @classmethod
+    def for_kiosk(cls, kiosk: Kiosk) -> DemoHand:
+        """The hand for the kiosk's emulator, or for its simulated reader."""
+        if kiosk.emulator is not None:
+            emulator = kiosk.emulator
+            return cls(emulator.insert, emulator.insert_unreadable, emulator.remove)
+        reader = kiosk.reader
+        if not isinstance(reader, SimulatedReader):
+            raise RuntimeError("the demo needs sim:// or an emulator")
+        return cls(reader.place, reader.place_unreadable, reader.remove)
+
+    def cards(self, core: Core, today: date) -> list[DemoCard]:
         """Demo panel buttons: each featured resident, then the problem cards."""
+        residents = featured_residents(core)
         cards = [
             DemoCard(
-                f"{r.name}（{r.age_on(today)}岁）", lambda r=r: self.place(identity_of(r, today))
+                f"{r.name}（{r.age_on(today)}岁）",
+                partial(self._place_card, identity_of(r, today)),
             )
             for r in residents
         ]
         if residents:
-            cards.append(
-                DemoCard("过期的身份证", lambda: self.place(expired_card(residents[0], today)))
-            )
-        cards.append(DemoCard("未登记的人", lambda: self.place(stranger_card(today))))
+            expired = expired_card(residents[0], today)
+            cards.append(DemoCard("过期的身份证", partial(self._place_card, expired)))
+        cards.append(DemoCard("未登记的人", partial(self._place_card, stranger_card(today))))
         cards.append(DemoCard("读不出的卡", self.unreadable))
         return cards
 
-
-def sim_hand(reader: Any) -> CardHand:
-    """A hand for the simulated reader."""
-    return CardHand(reader.place, reader.place_unreadable, reader.remove)
+    def _place_card(self, identity: Identity) -> None:
+        self.place(identity)
 
 
 @dataclass
@@ -102,12 +128,8 @@ def wait_until(predicate: Callable[[], bool], timeout: float = 20.0) -> bool:
     return predicate()
 
 
-def play_script(
-    running: Any, hand: CardHand, resident: ResidentRecord, out_dir: Path
-) -> ScriptResult:
-    """A resident's card -> residence certificate -> file printer, with a screenshot per screen."""
-    from kiosk.session import Step
-
+def play_script(running: RunningKiosk, hand: DemoHand, out_dir: Path) -> ScriptResult:
+    """A featured resident's card -> residence certificate -> file printer, a screenshot per screen."""
     out_dir.mkdir(parents=True, exist_ok=True)
     session, window = running.session, running.window
     result = ScriptResult()
@@ -118,14 +140,17 @@ def play_script(
         window.grab().save(str(path))
         result.screenshots.append(path)
 
-    def reach(step: Step, timeout: float = 30.0) -> None:
+    def reach(step: Step, timeout: float = 60.0) -> None:
         if not wait_until(lambda: session.step == step, timeout):
             raise RuntimeError(
-                f"demo stopped at {session.step} waiting for {step}: {session.message[0]}"
+                f"demo stopped at {session.step} waiting for {step}: {session.view.message.zh}"
             )
 
+    if not wait_until(lambda: session.view.ready, 120):
+        raise RuntimeError(f"the kiosk did not get ready: {session.view.out_of_service}")
     reach(Step.WAITING)
     shot("waiting")
+    resident = featured_residents(running.core)[0]
     hand.place(identity_of(resident, date.today()))
     reach(Step.MENU)
     shot("menu")
@@ -135,29 +160,26 @@ def play_script(
     session.choose_item(SCRIPT_ITEM)
     reach(Step.ITEM)
     purpose = window.item.inputs.get("purpose")
-    if purpose is not None and hasattr(purpose, "choose"):
+    if isinstance(purpose, ChoiceInput):
         with contextlib.suppress(ValueError):
             purpose.choose("子女入学")
     shot("item")
     window.item.print_button.click()
     wait_until(lambda: session.step in (Step.PRINTING, Step.DONE, Step.ERROR), 10)
     if session.step == Step.PRINTING:
-        wait_until(lambda: session.last_issued is not None, 15)
+        wait_until(lambda: session.view.preview is not None or session.step != Step.PRINTING, 15)
         shot("printing")
     wait_until(lambda: session.step in (Step.DONE, Step.ERROR), 60)
     shot("done" if session.step == Step.DONE else "error")
-    if session.step != Step.DONE:
-        raise RuntimeError(f"demo print failed: {session.message[0]}")
-    issued = session.last_issued
+    issued = session.view.issued
+    if session.step != Step.DONE or issued is None:
+        raise RuntimeError(f"demo print failed: {session.view.message.zh}")
     result.serial = issued.serial
     with running.core.sessions() as db:
         jobs = IssuanceRepository(db).jobs(issued.serial)
     for job in jobs:
         if job.device_job_id and Path(job.device_job_id).exists():
             result.pdf = Path(job.device_job_id)
-    if result.pdf is None:
-        result.pdf = out_dir / f"{issued.serial}.pdf"
-        result.pdf.write_bytes(issued.pdf)
     hand.remove()
     reach(Step.WAITING)
     return result

@@ -193,6 +193,7 @@ def make_id_number(region: str, birth: date, sequence: int, sex: str) -> str:
 
 
 def _given_name(rng: random.Random, sex: str, birth: date) -> str:
+    pool: tuple[str, ...]
     if birth.year < 1965:
         pool = GIVEN_OLD_M if sex == "male" else GIVEN_OLD_F
     elif birth.year < 2005:
@@ -288,8 +289,8 @@ def generate_residents(count: int = 600, seed: int = SEED) -> list[ResidentData]
     rng = random.Random(seed)
     people: list[ResidentData] = []
     used: set[str] = set()
-    for i, (name, sex, birth, tags, local, ci) in enumerate(FEATURED):
-        people.append(_person(rng, i, name, sex, birth, set(tags), local, ci, used))
+    for i, (name, sex, birth, featured_tags, local, ci) in enumerate(FEATURED):
+        people.append(_person(rng, i, name, sex, birth, set(featured_tags), local, ci, used))
     i = len(people)
     while len(people) < count:
         young = rng.random() < 0.15

@@ -5,12 +5,29 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable, Mapping
+from typing import Protocol
 
 from printer.base import Printer, PrinterState, PrinterStatus
 
 log = logging.getLogger(__name__)
 
 StatusListener = Callable[[str, PrinterStatus], None]
+
+ROLES = ("a4", "slip")
+
+
+class PrintsOn(Protocol):
+    """Anything that names its paper (a catalogue item)."""
+
+    @property
+    def paper(self) -> str:
+        """ "a4" or "slip"."""
+        ...
+
+
+def printer_role(item: PrintsOn) -> str:
+    """Which configured printer an item goes to: "slip" (thermal) or "a4" (laser)."""
+    return "slip" if item.paper == "slip" else "a4"
 
 
 class PrinterMonitor:

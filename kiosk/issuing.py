@@ -8,92 +8,45 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Mapping
-from dataclasses import asdict, dataclass, replace
-from datetime import date, datetime
-from typing import Any
+from dataclasses import replace
+from datetime import datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
-from forms.document import Document, Field
-from forms.render import render
-from forms.verify import content_digest, sign_document
+from forms.document import Document
 from kiosk.config import Config
 from kiosk.db.repositories import (
     AuditRepository,
     IssuanceRecord,
     IssuanceRepository,
     IssuanceStatus,
+    PrintJobData,
+)
+from kiosk.documents import (
+    IssuedDocument,
+    build_document,
+    document_from_json,
+    document_to_json,
+    paper_for,
 )
 from kiosk.errors import MissingInputError, NotEligibleError, RecordError
-from kiosk.residents import ResidentRecord, cn_date, resident_values
-from printer.base import JobState, Printer, PrinterError, PrintJob
+from kiosk.outcomes import OutcomeJournal, PrintOutcome
+from kiosk.residents import ResidentRecord
+from printer.base import JobState, Printer, PrinterError, PrintFailedError, PrintJob
+
+if TYPE_CHECKING:
+    from forms.fonts import FontSet
+    from forms.keys import SigningKey
+    from kiosk.catalog import CatalogItem
+
+
+__all__ = ["IssuedDocument", "Issuer", "document_from_json", "document_to_json"]
 
 log = logging.getLogger(__name__)
 
 Clock = Callable[[], datetime]
-
-
-@dataclass(frozen=True)
-class IssuedDocument:
-    """A recorded issuance with its rendered PDF."""
-
-    record: IssuanceRecord
-    document: Document
-    pdf: bytes
-
-    @property
-    def serial(self) -> str:
-        """The document's unique serial."""
-        return self.record.serial
-
-
-def printer_role(item: Any) -> str:
-    """Which configured printer an item goes to: "slip" (thermal) or "a4" (laser)."""
-    return "slip" if item.paper == "slip" else "a4"
-
-
-def particulars_for(layout: str, resident: ResidentRecord, today: date) -> tuple[Field, ...]:
-    """The resident particulars printed on a layout (full ID numbers never appear here)."""
-    values = resident_values(resident, today)
-    base = [
-        Field("姓名", values["name"]),
-        Field("性别", values["sex"]),
-        Field("公民身份号码", values["id_number_masked"]),
-    ]
-    if layout == "slip":
-        return tuple(base[:1] + base[2:])
-    base.append(Field("住址", values["address"]))
-    if layout == "form":
-        base[3:3] = [
-            Field("出生日期", values["birth_date"]),
-            Field("民族", values["nation"] or "—"),
-            Field("联系电话", values["phone_masked"] or "—"),
-        ]
-        base += [
-            Field("所属社区", f"{values['community']} {values['grid']}"),
-            Field("户籍", values["hukou"]),
-        ]
-    return tuple(base)
-
-
-def document_to_json(doc: Document) -> dict[str, Any]:
-    """A Document as JSON-safe values (stored with the issuance)."""
-    data = asdict(doc)
-    data["issue_date"] = doc.issue_date.isoformat()
-    data["created_at"] = doc.created_at.isoformat()
-    return data
-
-
-def document_from_json(data: Mapping[str, Any]) -> Document:
-    """The inverse of document_to_json."""
-    values = dict(data)
-    values["issue_date"] = date.fromisoformat(values["issue_date"])
-    values["created_at"] = datetime.fromisoformat(values["created_at"])
-    for key in ("particulars", "answers"):
-        values[key] = tuple(Field(**f) for f in values.get(key, ()))
-    values["staff_boxes"] = tuple(values.get("staff_boxes", ()))
-    return Document(**values)
 
 
 class Issuer:
@@ -103,21 +56,23 @@ class Issuer:
         self,
         config: Config,
         sessions: sessionmaker[Session],
-        catalog: Any,
         *,
-        signing_key: Any,
-        fonts: Any,
+        signing_key: SigningKey,
+        fonts: FontSet,
+        journal: OutcomeJournal,
         clock: Clock = datetime.now,
     ) -> None:
         self.config = config
         self.sessions = sessions
-        self.catalog = catalog
         self.signing_key = signing_key
         self.fonts = fonts
+        self.journal = journal
         self.clock = clock
 
     # --- checks -------------------------------------------------------------------------
-    def check(self, resident: ResidentRecord, item: Any, card_type: str = "resident") -> None:
+    def check(
+        self, resident: ResidentRecord, item: CatalogItem, card_type: str = "resident"
+    ) -> None:
         """Raise NotEligibleError (with the plain-words reason) unless the resident may have item."""
         verdict = item.check_eligibility(resident, self.clock().date(), card_type)
         if not verdict.eligible:
@@ -129,7 +84,7 @@ class Issuer:
     def issue(
         self,
         resident: ResidentRecord,
-        item: Any,
+        item: CatalogItem,
         raw_inputs: Mapping[str, str] | None = None,
         *,
         copies: int = 1,
@@ -146,8 +101,10 @@ class Issuer:
                 zh=f"份数应为1至{item.max_copies}份",
                 en=f"Copies must be 1 to {item.max_copies}.",
             )
+        from forms.verify import content_digest
+
         now = self.clock().replace(microsecond=0)
-        paper = paper or (self.config.printers.slip_paper if printer_role(item) == "slip" else "a4")
+        chosen = paper_for(item, self.config.printers.slip_paper, paper)
         try:
             with self.sessions.begin() as session:
                 issuances = IssuanceRepository(session)
@@ -157,11 +114,13 @@ class Issuer:
                     resident_id=resident.id,
                     terminal_id=self.config.terminal.id,
                     inputs=inputs,
-                    paper=paper,
+                    paper=chosen,
                     copies=copies,
                     now=now,
                 )
-                doc = self._document(record, resident, item, inputs, paper)
+                doc = build_document(
+                    self.config.terminal, record, resident, item, inputs, chosen, self.signing_key
+                )
                 pdf = self._render(doc)
                 digest = content_digest(doc)
                 issuances.set_content_hash(record.serial, digest)
@@ -181,57 +140,9 @@ class Issuer:
         log.info("issued %s item=%s resident=%s", record.serial, item.id, resident.masked_id)
         return IssuedDocument(record, doc, pdf)
 
-    def _document(
-        self,
-        record: IssuanceRecord,
-        resident: ResidentRecord,
-        item: Any,
-        inputs: Mapping[str, str],
-        paper: str,
-    ) -> Document:
-        today = record.created_at.date()
-        terminal = self.config.terminal
-        values = resident_values(resident, today)
-        values.update(
-            today=cn_date(today),
-            issuer=terminal.issuer,
-            issuer_address=terminal.address,
-            terminal_name=terminal.name,
-        )
-        values.update(item.display_inputs(inputs))
-        text = item.fill(values)
-        copy_mark = f"共{record.copies}份" if record.copies > 1 else None
-        doc = Document(
-            layout=item.layout,
-            paper=paper,
-            title=text.title,
-            body=text.body,
-            serial=record.serial,
-            issuer_name=terminal.issuer,
-            issue_date=today,
-            created_at=record.created_at,
-            terminal_id=terminal.id,
-            particulars=particulars_for(item.layout, resident, today),
-            answers=tuple(Field(label, value) for label, value in text.answers),
-            purpose=text.purpose,
-            validity_days=item.validity_days,
-            next_steps=text.next_steps,
-            where_to_go=text.where_to_go,
-            copy_mark=copy_mark,
-            staff_boxes=tuple(item.staff_boxes),
-        )
-        if self.signing_key is not None:
-            payload = sign_document(
-                doc,
-                item_id=item.id,
-                id_number=resident.id_number,
-                name=resident.name,
-                key=self.signing_key,
-            )
-            doc = replace(doc, qr_payload=payload, key_fingerprint=self.signing_key.fingerprint)
-        return doc
-
     def _render(self, doc: Document) -> bytes:
+        from forms.render import render  # reportlab: loaded at the first document, not at start
+
         return render(doc, self.fonts)
 
     # --- printing -----------------------------------------------------------------------
@@ -243,62 +154,155 @@ class Issuer:
         reprint: int = 0,
         on_progress: Callable[[PrintJob], None] | None = None,
     ) -> PrintJob:
-        """Print and record the attempt; a failure marks the issuance print_failed and re-raises."""
+        """Print and record the attempt.
+
+        Raises the printer's own PrinterError when printing fails (a crashing driver becomes
+        PrintFailedError), RecordError when the attempt could not be recorded before printing
+        (then nothing is printed). However it ends, the issuance leaves `issued`: an outcome
+        the database cannot take now waits in the journal and is replayed later.
+        """
         serial = issued.serial
-        with self.sessions.begin() as session:
-            job_id = IssuanceRepository(session).add_job(serial, printer.uri, reprint, self.clock())
+        self.settle_outcomes()
+        try:
+            with self.sessions.begin() as session:
+                job_id = IssuanceRepository(session).add_job(
+                    serial, printer.uri, reprint, self.clock()
+                )
+        except SQLAlchemyError as exc:
+            log.error("print of %s not started: job not recorded (%s)", serial, type(exc).__name__)
+            reason = "not sent: the print job could not be recorded"
+            self._settle(serial, None, printer.uri, reprint, JobState.FAILED, None, reason)
+            raise RecordError(type(exc).__name__) from exc
         try:
             job = printer.print(
                 issued.pdf, copies=issued.record.copies, title=serial, on_progress=on_progress
             )
         except PrinterError as exc:
-            failed = getattr(exc, "job", None)
-            self._finish(
-                serial, job_id, JobState.FAILED, failed, exc.detail, IssuanceStatus.PRINT_FAILED
-            )
             log.error("print failed %s on %s: %s", serial, printer.uri, exc.detail)
+            self._settle(serial, job_id, printer.uri, reprint, JobState.FAILED, exc.job, exc.detail)
             raise
         except Exception as exc:  # a driver bug must not leave the job "queued" for ever
-            reason = f"{type(exc).__name__}: {exc}"
-            self._finish(serial, job_id, JobState.FAILED, None, reason, IssuanceStatus.PRINT_FAILED)
             log.exception("print crashed %s on %s", serial, printer.uri)
-            raise
-        self._finish(serial, job_id, JobState.DONE, job, None, IssuanceStatus.PRINTED)
+            reason = f"driver crashed: {type(exc).__name__}: {exc}"
+            self._settle(serial, job_id, printer.uri, reprint, JobState.FAILED, None, reason)
+            raise PrintFailedError(reason) from exc
+        self._settle(serial, job_id, printer.uri, reprint, JobState.DONE, job, None)
         return job
 
-    def _finish(
+    def _settle(
         self,
         serial: str,
-        job_id: int,
+        job_id: int | None,
+        printer_uri: str,
+        reprint: int,
         state: JobState,
         job: PrintJob | None,
         reason: str | None,
-        status: str,
     ) -> None:
-        now = self.clock()
+        """Record how a print attempt ended; never raises (the printer's answer comes first)."""
+        status = IssuanceStatus.PRINTED if state == JobState.DONE else IssuanceStatus.PRINT_FAILED
+        outcome = PrintOutcome(
+            serial=serial,
+            job_id=job_id,
+            printer_uri=printer_uri,
+            reprint=reprint,
+            job_state=state.value,
+            status=status.value,
+            reason=reason or "",
+            device_job_id=job.job_id if job else None,
+            at=self.clock(),
+        )
+        try:
+            self._record_outcome(outcome)
+        except SQLAlchemyError as exc:
+            log.error("outcome of %s not recorded (%s): journalled", serial, type(exc).__name__)
+            self.journal.append(outcome)
+
+    def _record_outcome(self, outcome: PrintOutcome) -> None:
         with self.sessions.begin() as session:
             repo = IssuanceRepository(session)
+            job_id = outcome.job_id
+            if job_id is None:
+                job_id = repo.add_job(
+                    outcome.serial, outcome.printer_uri, outcome.reprint, outcome.at
+                )
             repo.finish_job(
                 job_id,
-                state.value,
-                device_job_id=job.job_id if job else None,
-                reason=reason,
-                now=now,
+                outcome.job_state,
+                device_job_id=outcome.device_job_id,
+                reason=outcome.reason or None,
+                now=outcome.at,
             )
-            if repo.by_serial(serial).status != IssuanceStatus.VOIDED:  # type: ignore[union-attr]
-                repo.set_status(serial, status)
+            record = repo.by_serial(outcome.serial)
+            if record is not None and record.status != IssuanceStatus.VOIDED:
+                repo.set_status(outcome.serial, IssuanceStatus(outcome.status))
             AuditRepository(session).record(
                 terminal_id=self.config.terminal.id,
                 actor="system",
-                kind="printed" if state == JobState.DONE else "print_failed",
-                subject=serial,
-                now=now,
-                detail={"reason": reason or ""},
+                kind="printed" if outcome.job_state == JobState.DONE else "print_failed",
+                subject=outcome.serial,
+                now=outcome.at,
+                detail={"reason": outcome.reason},
             )
+
+    def settle_outcomes(self) -> int:
+        """Replay outcomes the database could not take before; returns how many it took now."""
+        return self.journal.settle(self._record_outcome)
+
+    def reconcile(self) -> list[str]:
+        """At start-up: settle journalled outcomes, then close every issuance this terminal left
+        mid-way (a crash, a kill, a power cut). Never printed again without staff: an issuance
+        with no print attempt becomes print_failed, one whose attempt never finished unknown.
+        Returns the serials it closed."""
+        try:
+            self.settle_outcomes()
+            with self.sessions.begin() as session:
+                repo = IssuanceRepository(session)
+                closed = []
+                for record, jobs in repo.unfinished(self.config.terminal.id):
+                    self._close_interrupted(session, repo, record, jobs)
+                    closed.append(record.serial)
+        except SQLAlchemyError as exc:
+            raise RecordError(type(exc).__name__) from exc
+        if closed:
+            log.warning("closed %d interrupted issuance(s): %s", len(closed), ", ".join(closed))
+        return closed
+
+    def _close_interrupted(
+        self,
+        session: Session,
+        repo: IssuanceRepository,
+        record: IssuanceRecord,
+        jobs: list[PrintJobData],
+    ) -> None:
+        now = self.clock()
+        open_jobs = [j for j in jobs if j.finished_at is None]
+        for job in open_jobs:
+            reason = "interrupted: outcome unknown, check the printer"
+            repo.finish_job(
+                job.id, "unknown", device_job_id=job.device_job_id, reason=reason, now=now
+            )
+        status = IssuanceStatus.UNKNOWN if open_jobs else IssuanceStatus.PRINT_FAILED
+        repo.set_status(record.serial, status)
+        AuditRepository(session).record(
+            terminal_id=self.config.terminal.id,
+            actor="system",
+            kind="interrupted",
+            subject=record.serial,
+            now=now,
+            detail={"status": status.value},
+        )
 
     # --- reprints -----------------------------------------------------------------------
     def reissue(self, serial: str, *, actor: str) -> IssuedDocument:
         """The same document again, marked 补打 n; refused for voided issuances."""
+        try:
+            return self._reissue(serial, actor)
+        except SQLAlchemyError as exc:
+            log.error("reprint of %s not recorded: %s", serial, type(exc).__name__)
+            raise RecordError(type(exc).__name__) from exc
+
+    def _reissue(self, serial: str, actor: str) -> IssuedDocument:
         with self.sessions.begin() as session:
             repo = IssuanceRepository(session)
             record = repo.by_serial(serial)

@@ -1,392 +1,451 @@
 """The resident's session as a state machine: card -> resident -> item -> document -> printer.
 
-A QObject with a signal per step and no widgets: the UI renders its states, tests drive it directly.
+A QObject with no widgets. It emits one frozen SessionView per change (`view_changed`); the window
+renders the view and sends intents back (choose_item, submit, back, end, touch). Slow work (the
+resident lookup, issuing, rendering, printing) goes to the injected Jobs worker, so the UI thread
+never waits; timers and the clock are injected too, so the machine is testable without seconds.
+
 Privacy: everything about the resident is dropped when the session ends (card removed, timeout,
 completion) — only the issuance records stay, in the database.
 """
 
 from __future__ import annotations
 
-import enum
 import logging
-import threading
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
-from typing import Any
+from types import MappingProxyType
+from typing import TYPE_CHECKING, Protocol
 
-from PySide6.QtCore import QObject, QTimer, Signal, Slot
+from PySide6.QtCore import QObject, Signal
 
-from card_reader.base import CardReaderError, Identity
-from kiosk.devices import PrinterMonitor
+from card_reader.base import CardReaderError, Identity, ReaderState
+from civic.errors import BilingualError
+from kiosk.devices import printer_role
 from kiosk.errors import KioskError, ResidentNotFoundError, resident_message
-from kiosk.issuing import IssuedDocument, Issuer, printer_role
-from kiosk.residents import ResidentRecord
-from printer.base import PrinterError, PrinterState, PrinterStatus, PrintJob
+from kiosk.jobs import Jobs
+from kiosk.timing import TimerFactory
+from kiosk.view import (
+    Availability,
+    IssuedSummary,
+    Message,
+    Preview,
+    ResidentSummary,
+    SessionView,
+    Step,
+)
+from printer.base import JobState, PrinterStatus, PrintJob
+
+if TYPE_CHECKING:
+    from kiosk.catalog import Catalog, CatalogItem
+    from kiosk.issuing import IssuedDocument
+    from kiosk.residents import ResidentRecord
 
 log = logging.getLogger(__name__)
 
+__all__ = ["KioskSession", "SessionBackend", "Step"]
 
-class Step(enum.StrEnum):
-    """Every state a resident can see."""
+ProgressListener = Callable[[PrintJob], None]
 
-    WAITING = "waiting"  # 请将身份证放在读卡区
-    READING = "reading"
-    MENU = "menu"  # categories and items
-    ITEM = "item"  # one item: what you get, questions, print button
-    PRINTING = "printing"
-    DONE = "done"
-    ERROR = "error"  # a message and a way back
+
+class SessionBackend(Protocol):
+    """What the session asks of the rest of the kiosk; every call runs on the worker thread."""
+
+    def lookup(self, id_number: str) -> ResidentRecord | None:
+        """The registered resident holding this number, or None; RecordError if unreachable."""
+        ...
+
+    def issue(
+        self,
+        resident: ResidentRecord,
+        item: CatalogItem,
+        inputs: Mapping[str, str],
+        *,
+        copies: int,
+        card_type: str,
+    ) -> IssuedDocument:
+        """Record, render and sign one document (nothing printed yet)."""
+        ...
+
+    def print(self, issued: IssuedDocument, on_progress: ProgressListener) -> PrintJob:
+        """Print a recorded document on its item's printer and record the outcome."""
+        ...
+
+    def preview(self, pdf: bytes) -> Preview | None:
+        """A small picture of the first page, or None."""
+        ...
 
 
 @dataclass(frozen=True)
-class Availability:
-    """Whether an item can be started now, and in plain words why not."""
+class _Outcome:
+    """How an issue-and-print job ended (returned, not raised, so the serial is never lost)."""
 
-    ok: bool
-    reason: str = ""
-    printer_problem: bool = False
+    issued: IssuedSummary | None
+    error: BaseException | None = None
 
 
-Lookup = Callable[[str], ResidentRecord | None]
+MENU_MESSAGE = Message(
+    "请选择要办理的事项。点上面的类别，可以看到更多事项",
+    "Please choose a service. Tap a category above to see more.",
+)
+ITEM_MESSAGE = Message(
+    "看清楚后，请按蓝色的“打印”按钮", "When you are ready, press the blue Print button."
+)
+PRINTING_MESSAGE = Message("正在打印，请稍候", "Printing, please wait")
+TIMEOUT_MESSAGE = Message("操作超时，已退出", "Timed out; the session has ended.")
+# the steps a resident works in: idle time counts only here
+ACTIVE_STEPS = (Step.MENU, Step.ITEM, Step.ERROR)
 
 
 class KioskSession(QObject):
-    """The flow of one resident at a time; emits a signal for everything the screen shows."""
+    """The flow of one resident at a time."""
 
-    step_changed = Signal(str)
-    resident_changed = Signal(object)  # ResidentRecord | None
-    item_changed = Signal(object)  # CatalogItem | None
-    notice = Signal(str, str)  # (zh, en): what the resident is told now
-    issued = Signal(object)  # IssuedDocument, once recorded (before printing)
-    print_progress = Signal(str)  # job state
-    finished = Signal(object)  # IssuedDocument, printed
-    printers_changed = Signal()
+    view_changed = Signal(object)  # SessionView
     session_ended = Signal(str)  # reason: card_removed | timeout | done | cancel
-    timeout_warning = Signal(int)  # seconds left before the idle session ends
-
-    _work_issued = Signal(object, object)  # IssuedDocument, preview image | None
-    _work_done = Signal(object)
-    _work_failed = Signal(object, object)  # exception, IssuedDocument | None
-    _printer_status = Signal(str, object)
 
     def __init__(
         self,
         *,
-        lookup: Lookup,
-        issuer: Issuer,
-        catalog: Any,
-        printers: Mapping[str, Any],
-        monitor: PrinterMonitor | None = None,
+        backend: SessionBackend,
+        jobs: Jobs,
+        timers: TimerFactory,
         idle_timeout: float = 90.0,
         result_timeout: float = 20.0,
+        warn_seconds: int = 15,
         clock: Callable[[], datetime] = datetime.now,
     ) -> None:
         super().__init__()
-        self.lookup = lookup
-        self.issuer = issuer
-        self.catalog = catalog
-        self.printers = dict(printers)
-        self.monitor = monitor
-        self.clock = clock
-        self.idle_timeout_ms = int(idle_timeout * 1000)
-        self.result_timeout_ms = int(result_timeout * 1000)
-        self.step = Step.WAITING
-        self.identity: Identity | None = None
-        self.resident: ResidentRecord | None = None
-        self.item: Any = None
-        self.last_issued: IssuedDocument | None = None
-        self.last_preview: Any = None  # a small picture of the first page, for the screen
-        self.message: tuple[str, str] = ("", "")
+        self._backend = backend
+        self._jobs = jobs
+        self._clock = clock
+        self.idle_timeout = idle_timeout
+        self.result_timeout = result_timeout
+        # a slow reader gets a warning (and a countdown) before the session ends under her
+        self.warn_seconds = max(1, min(warn_seconds, int(idle_timeout // 3)))
+        self._view = SessionView()
+        self._catalog: Catalog | None = None
+        self._resident: ResidentRecord | None = None
+        self._card_type = "resident"
         self._end_after_print = False
-        self._timer = QTimer(self)
-        self._timer.setSingleShot(True)
-        self._timer.timeout.connect(self._on_timeout)
-        # a slow reader gets a warning (and a voice) before the session ends under her
-        self.warn_before_ms = min(15_000, self.idle_timeout_ms // 3)
-        self._warn_timer = QTimer(self)
-        self._warn_timer.setSingleShot(True)
-        self._warn_timer.timeout.connect(self._on_warn)
-        self._warned_over: tuple[str, str] | None = None
-        self._work_issued.connect(self._on_issued)
-        self._work_done.connect(self._on_done)
-        self._work_failed.connect(self._on_failed)
-        self._printer_status.connect(lambda *_: self.printers_changed.emit())
+        self._generation = 0  # bumped at every wipe: late answers for an ended session are dropped
+        self._warn = timers(self._on_warn)
+        self._tick = timers(self._on_tick)
+        self._result = timers(lambda: self.end("done"))
+
+    # --- what the window reads -----------------------------------------------------------
+    @property
+    def view(self) -> SessionView:
+        """The current view (the last one emitted)."""
+        return self._view
+
+    @property
+    def step(self) -> Step:
+        """The current step."""
+        return self._view.step
+
+    # --- from the composition root -------------------------------------------------------
+    def ready(self, catalog: Catalog) -> None:
+        """Start-up preparation finished (or the catalogue was reloaded): cards are served."""
+        self._catalog = catalog
+        self._set(replace(self._view, ready=True, out_of_service=None, catalog=catalog))
+        if self._resident is not None:
+            self._set(replace(self._view, availability=self._availability()))
+
+    def out_of_service(self, message: Message) -> None:
+        """The kiosk cannot serve (preparation failed, database lost): say so at attract."""
+        self._set(replace(self._view, out_of_service=message))
+
+    def printer_changed(self, role: str, status: PrinterStatus) -> None:
+        """A printer's status changed (from the monitor, delivered on the UI thread)."""
+        printers = self._view.printers
+        printers = (
+            replace(printers, slip=status) if role == "slip" else replace(printers, a4=status)
+        )
+        self._set(replace(self._view, printers=printers))
+        if self._resident is not None:
+            self._set(replace(self._view, availability=self._availability()))
 
     # --- from the card reader ------------------------------------------------------------
-    @Slot(object)
+    def reader_changed(self, state: ReaderState) -> None:
+        """The reader's state, shown at attract."""
+        self._set(replace(self._view, reader=state))
+
     def card_read(self, identity: Identity) -> None:
-        """A card was read and checked: find the resident and open the menu."""
+        """A card was read and checked: find the resident (on the worker) and open the menu."""
         if self.step in (Step.PRINTING, Step.MENU, Step.ITEM):
             log.info("card read during %s ignored", self.step)
             return
         self._wipe()
-        self.identity = identity
-        self._go(Step.READING)
-        try:
-            resident = self.lookup(identity.id_number)
-        except KioskError as exc:
-            log.error("resident lookup failed for %s: %s", identity.masked_id, exc.detail)
-            self._error(exc.resident_message)
-            return
-        except Exception as exc:  # the database driver's own errors
-            log.exception("resident lookup failed for %s", identity.masked_id)
-            self._error(resident_message(exc))
-            return
-        if resident is None:
-            log.info("no resident record for %s", identity.masked_id)
-            self._error(ResidentNotFoundError().resident_message)
-            return
-        self.resident = resident
-        self.resident_changed.emit(resident)
-        log.info("session start for %s", resident.masked_id)
-        self._tell(
-            "请选择要办理的事项。点上面的类别，可以看到更多事项",
-            "Please choose a service. Tap a category above to see more.",
+        self._card_type = identity.card_type.value
+        masked = identity.masked_id
+        generation = self._generation
+        self._go(Step.READING, Message())
+        self._jobs.submit(
+            lambda: self._backend.lookup(identity.id_number),
+            lambda found: self._on_resident(generation, masked, found),
+            lambda exc: self._on_lookup_failed(generation, masked, exc),
         )
-        self._go(Step.MENU)
 
-    @Slot(object)
     def read_failed(self, error: CardReaderError) -> None:
         """The reader refused the card (expired, unreadable, ...): say why."""
         if self.step in (Step.PRINTING, Step.MENU, Step.ITEM):
             return
         self._wipe()
-        self._error(error.resident_message)
+        self._error(Message(*error.resident_message))
 
-    @Slot()
     def card_removed(self) -> None:
         """The card left the reader: the session ends (after a running print job)."""
         if self.step == Step.PRINTING:
             self._end_after_print = True
-            return
-        if self.step == Step.ERROR and self.resident is None:
-            self.end("card_removed")
-            return
-        if self.step != Step.WAITING:
+        elif self.step != Step.WAITING:
             self.end("card_removed")
 
     # --- from the screen -----------------------------------------------------------------
-    def availability(self, item: Any) -> Availability:
+    def availability(self, item: CatalogItem) -> Availability:
         """Can the current resident start this item now? Eligibility first, then the printer."""
-        if self.resident is None:
+        if self._resident is None:
             return Availability(False, "请先放置身份证")
-        card_type = self.identity.card_type.value if self.identity else "resident"
-        verdict = item.check_eligibility(self.resident, self.clock().date(), card_type)
+        verdict = item.check_eligibility(self._resident, self._clock().date(), self._card_type)
         if not verdict.eligible:
             return Availability(False, verdict.reason)
-        status = self.printer_status(item)
+        status = self._view.printers.of(printer_role(item))
         if not status.can_print:
             return Availability(False, status.resident_message[0], printer_problem=True)
         return Availability(True)
 
-    def printer_status(self, item: Any) -> PrinterStatus:
-        """The last known status of the printer an item needs."""
-        if self.monitor is None:
-            return PrinterStatus(PrinterState.READY)
-        return self.monitor.status(printer_role(item))
-
     def choose_item(self, item_id: str) -> bool:
         """Open an item if it is available; otherwise tell the resident why and stay."""
         self.touch()
-        if self.step not in (Step.MENU, Step.ITEM):
+        if self.step not in (Step.MENU, Step.ITEM) or self._catalog is None:
             return False
-        item = self.catalog.item(item_id)
+        item = self._catalog.item(item_id)
         verdict = self.availability(item)
         if not verdict.ok:
-            self._tell(f"暂不能办理：{verdict.reason}", f"Not available: {verdict.reason}")
+            self._tell(Message(f"暂不能办理：{verdict.reason}", f"Not available: {verdict.reason}"))
             return False
-        self.item = item
-        self.item_changed.emit(item)
-        self._tell(
-            "看清楚后，请按蓝色的“打印”按钮", "When you are ready, press the blue Print button."
-        )
-        self._go(Step.ITEM)
+        self._set(replace(self._view, item=item))
+        self._go(Step.ITEM, ITEM_MESSAGE)
         return True
 
     def submit(self, inputs: Mapping[str, str] | None = None, copies: int = 1) -> bool:
-        """Issue and print the open item on a worker thread; False (with a notice) if inputs are wrong."""
+        """Issue and print the open item on the worker; False (with a notice) if it cannot."""
         self.touch()
-        if self.step != Step.ITEM or self.item is None or self.resident is None:
+        item, resident = self._view.item, self._resident
+        if self.step != Step.ITEM or item is None or resident is None:
             return False
         try:
-            clean = self.item.validate_inputs(inputs or {})
-            self.issuer.check(self.resident, self.item, self._card_type())
+            clean = item.validate_inputs(inputs or {}, self._clock().date())
         except KioskError as exc:
-            self._tell(*exc.resident_message)
+            self._tell(Message(*exc.resident_message))
             return False
-        status = self.printer_status(self.item)
-        if not status.can_print:
-            self._tell(*status.resident_message)
+        verdict = self.availability(item)
+        if not verdict.ok:
+            self._tell(Message(f"暂不能办理：{verdict.reason}", f"Not available: {verdict.reason}"))
             return False
         self._end_after_print = False
-        self._go(Step.PRINTING)
-        self._tell("正在打印，请稍候", "Printing, please wait")
-        resident, item, card_type = self.resident, self.item, self._card_type()
-        worker = threading.Thread(
-            target=self._work,
-            args=(resident, item, clean, copies, card_type),
-            name="issue",
-            daemon=True,
+        generation, card_type = self._generation, self._card_type
+        self._set(replace(self._view, job=JobState.QUEUED))
+        self._go(Step.PRINTING, PRINTING_MESSAGE)
+        self._jobs.submit(
+            lambda: self._issue_and_print(generation, resident, item, clean, copies, card_type),
+            lambda outcome: self._on_outcome(generation, outcome),
+            lambda exc: self._on_outcome(generation, _Outcome(None, exc)),
         )
-        worker.start()
         return True
 
     def back(self) -> None:
-        """One step back: item -> menu -> end of session; error -> start."""
+        """One step back: item -> menu -> end of session; error -> menu or start."""
         self.touch()
         if self.step == Step.ITEM:
-            self.item = None
-            self.item_changed.emit(None)
-            self._tell("请选择要办理的事项", "Please choose a service.")
-            self._go(Step.MENU)
+            self._set(replace(self._view, item=None))
+            self._go(Step.MENU, Message("请选择要办理的事项", "Please choose a service."))
         elif self.step in (Step.MENU, Step.DONE):
             self.end("done" if self.step == Step.DONE else "cancel")
         elif self.step == Step.ERROR:
-            if self.resident is not None:
-                self._go(Step.MENU)
+            if self._resident is not None:
+                self._go(Step.MENU, MENU_MESSAGE)
             else:
                 self.end("cancel")
 
     def touch(self) -> None:
         """The resident did something: restart the idle countdown (and take back a warning)."""
-        if self._warned_over is not None:
-            self._tell(*self._warned_over)
-            self._warned_over = None
-        if self.step in (Step.MENU, Step.ITEM, Step.ERROR):
-            self._timer.start(self.idle_timeout_ms)
-            self._warn_timer.start(self.idle_timeout_ms - self.warn_before_ms)
+        self._tick.stop()
+        if self._view.countdown is not None:
+            self._set(replace(self._view, countdown=None))
+        if self.step in ACTIVE_STEPS:
+            self._result.stop()
+            self._warn.start(self.idle_timeout - self.warn_seconds)
         elif self.step == Step.DONE:
-            self._timer.start(self.result_timeout_ms)
-            self._warn_timer.stop()
+            self._warn.stop()
+            self._result.start(self.result_timeout)
+        else:
+            self._warn.stop()
+            self._result.stop()
 
-    def end(self, reason: str) -> None:
+    def end(self, reason: str, message: Message | None = None) -> None:
         """Finish the session: wipe the resident's data and wait for the next card."""
-        if self.resident is not None:
-            log.info("session end (%s) for %s", reason, self.resident.masked_id)
-        self._timer.stop()
-        self._warn_timer.stop()
-        self._warned_over = None
+        if self._resident is not None:
+            log.info("session end (%s) for %s", reason, self._resident.masked_id)
         self._wipe()
-        self.message = ("", "")
-        self._go(Step.WAITING)
+        self._go(Step.WAITING, message or Message())
         self.session_ended.emit(reason)
 
-    def on_printer_status(self, role: str, status: PrinterStatus) -> None:
-        """PrinterMonitor listener (any thread): refresh what the menu shows."""
-        self._printer_status.emit(role, status)
-
-    # --- worker --------------------------------------------------------------------------
-    def _work(
+    # --- worker side ---------------------------------------------------------------------
+    def _issue_and_print(
         self,
+        generation: int,
         resident: ResidentRecord,
-        item: Any,
-        inputs: dict[str, str],
+        item: CatalogItem,
+        inputs: Mapping[str, str],
         copies: int,
         card_type: str,
-    ) -> None:
-        issued: IssuedDocument | None = None
+    ) -> _Outcome:
+        """Runs on the worker: record and render, show the serial and picture, print."""
         try:
-            issued = self.issuer.issue(resident, item, inputs, copies=copies, card_type=card_type)
-            self._work_issued.emit(issued, _preview(issued.pdf))
-            printer = self.printers[printer_role(item)]
-            self.issuer.print(issued, printer, on_progress=self._progress)
-            self._work_done.emit(issued)
+            issued = self._backend.issue(resident, item, inputs, copies=copies, card_type=card_type)
         except Exception as exc:
-            if not isinstance(exc, KioskError | PrinterError):
-                log.exception("issuing %s failed", item.id)
-            self._work_failed.emit(exc, issued)
+            return _Outcome(None, exc)
+        summary = IssuedSummary(
+            serial=issued.serial,
+            title=issued.document.title,
+            where_to_go=issued.document.where_to_go or "",
+            staff_review=item.staff_review,
+        )
+        preview = self._backend.preview(issued.pdf)
+        self._jobs.post(lambda: self._on_issued(generation, summary, preview))
 
-    def _progress(self, job: PrintJob) -> None:
-        self.print_progress.emit(job.state.value)
+        def progress(job: PrintJob) -> None:
+            state = job.state
+            self._jobs.post(lambda: self._on_progress(generation, state))
 
-    @Slot(object, object)
-    def _on_issued(self, issued: IssuedDocument, preview: Any) -> None:
-        self.last_issued = issued
-        self.last_preview = preview
-        self.issued.emit(issued)
+        try:
+            self._backend.print(issued, progress)
+        except Exception as exc:
+            return _Outcome(summary, exc)
+        return _Outcome(summary)
 
-    @Slot(object)
-    def _on_done(self, issued: IssuedDocument) -> None:
-        self.last_issued = issued
-        self.finished.emit(issued)
+    # --- results, on the UI thread -------------------------------------------------------
+    def _on_resident(self, generation: int, masked: str, found: ResidentRecord | None) -> None:
+        if generation != self._generation or self.step != Step.READING:
+            return  # the card left while we looked
+        if found is None:
+            log.info("no resident record for %s", masked)
+            self._error(Message(*ResidentNotFoundError().resident_message))
+            return
+        if self._catalog is None:
+            self._error(Message(*KioskError().resident_message))
+            return
+        self._resident = found
+        log.info("session start for %s", found.masked_id)
+        self._set(
+            replace(
+                self._view, resident=ResidentSummary.of(found), availability=self._availability()
+            )
+        )
+        self._go(Step.MENU, MENU_MESSAGE)
+
+    def _on_lookup_failed(self, generation: int, masked: str, exc: Exception) -> None:
+        if generation != self._generation or self.step != Step.READING:
+            return
+        if isinstance(exc, BilingualError):
+            log.error("resident lookup failed for %s: %s", masked, exc.detail)
+        else:
+            log.error("resident lookup failed for %s", masked, exc_info=exc)
+        self._error(Message(*resident_message(exc)))
+
+    def _on_issued(self, generation: int, issued: IssuedSummary, preview: Preview | None) -> None:
+        if generation == self._generation:
+            self._set(replace(self._view, issued=issued, preview=preview))
+
+    def _on_progress(self, generation: int, state: JobState) -> None:
+        if generation == self._generation and self.step == Step.PRINTING:
+            self._set(replace(self._view, job=state))
+
+    def _on_outcome(self, generation: int, outcome: _Outcome) -> None:
+        if generation != self._generation:
+            return
+        if outcome.issued is not None:
+            self._set(replace(self._view, issued=outcome.issued))
+        if outcome.error is None:
+            self._on_printed()
+        else:
+            self._on_failed(outcome.error, outcome.issued)
+
+    def _on_printed(self) -> None:
         if self._end_after_print:
             self.end("card_removed")
             return
+        issued = self._view.issued
         zh = "打印完成，请取走您的材料和身份证"
-        if self.item is not None and getattr(self.item, "staff_review", False):
+        if issued is not None and issued.staff_review:
             zh = "打印完成，请取走材料，交给窗口工作人员审核"
-        self._tell(zh, "Done. Please take your papers and your ID card.")
-        self._go(Step.DONE)
-        self.item = None
-        self.item_changed.emit(None)
+        self._set(replace(self._view, item=None, job=JobState.DONE))
+        self._go(Step.DONE, Message(zh, "Done. Please take your papers and your ID card."))
 
-    @Slot(object, object)
-    def _on_failed(self, exc: Exception, issued: IssuedDocument | None) -> None:
+    def _on_failed(self, exc: BaseException, issued: IssuedSummary | None) -> None:
+        if not isinstance(exc, BilingualError):
+            log.error("issuing failed", exc_info=exc)
         zh, en = resident_message(exc)
         if issued is not None:
-            self.last_issued = issued
             zh = f"{zh}。您的证明已保存（编号 {issued.serial}），工作人员可为您补打"
             en = f"{en} Your document is saved (serial {issued.serial}); staff can reprint it."
         if self._end_after_print:
             # the card is gone but the resident may still be here: say what happened (serial
             # only, no personal data on screen) and drop everything else now
             self._wipe()
-        self._error((zh, en))
+        self._set(replace(self._view, job=JobState.FAILED))
+        self._error(Message(zh, en))
+
+    # --- timers --------------------------------------------------------------------------
+    def _on_warn(self) -> None:
+        if self.step in ACTIVE_STEPS:
+            self._set(replace(self._view, countdown=self.warn_seconds))
+            self._tick.start(1.0)
+
+    def _on_tick(self) -> None:
+        left = (self._view.countdown or 1) - 1
+        if left <= 0:
+            log.info("session timed out at %s", self.step)
+            self.end("timeout", TIMEOUT_MESSAGE)
+            return
+        self._set(replace(self._view, countdown=left))
+        self._tick.start(1.0)
 
     # --- helpers -------------------------------------------------------------------------
-    def _card_type(self) -> str:
-        return self.identity.card_type.value if self.identity else "resident"
+    def _availability(self) -> Mapping[str, Availability]:
+        if self._catalog is None:
+            return MappingProxyType({})
+        return MappingProxyType({i.id: self.availability(i) for i in self._catalog.items})
 
-    def _error(self, message: tuple[str, str]) -> None:
-        self._tell(*message)
-        self._go(Step.ERROR)
+    def _error(self, message: Message) -> None:
+        self._go(Step.ERROR, message)
 
-    def _tell(self, zh: str, en: str) -> None:
-        self.message = (zh, en)
-        self.notice.emit(zh, en)
+    def _tell(self, message: Message) -> None:
+        self._set(replace(self._view, message=message))
 
-    def _go(self, step: Step) -> None:
-        self.step = step
-        self.step_changed.emit(step.value)
+    def _go(self, step: Step, message: Message) -> None:
+        self._set(replace(self._view, step=step, message=message, countdown=None))
         self.touch()
-        if step in (Step.WAITING, Step.READING, Step.PRINTING):
-            self._timer.stop()
-            self._warn_timer.stop()
+
+    def _set(self, view: SessionView) -> None:
+        self._view = view
+        self.view_changed.emit(view)
 
     def _wipe(self) -> None:
-        had = self.resident is not None
-        self.identity = None
-        self.resident = None
-        self.item = None
-        self.last_issued = None
-        self.last_preview = None
-        if had:
-            self.resident_changed.emit(None)
-            self.item_changed.emit(None)
-
-    def _on_warn(self) -> None:
-        seconds = round(self.warn_before_ms / 1000)
-        self._warned_over = self.message
-        self.message = (
-            f"您还需要时间吗？{seconds}秒后将自动退出，请点一下屏幕继续",
-            f"Still there? The session ends in {seconds} seconds; touch the screen to continue.",
+        self._generation += 1
+        self._resident = None
+        self._card_type = "resident"
+        self._end_after_print = False
+        self._set(
+            replace(
+                self._view,
+                resident=None,
+                availability=MappingProxyType({}),
+                item=None,
+                issued=None,
+                preview=None,
+                job=None,
+                countdown=None,
+            )
         )
-        self.notice.emit(*self.message)
-        self.timeout_warning.emit(seconds)
-
-    def _on_timeout(self) -> None:
-        self._tell("操作超时，已退出", "Timed out; the session has ended.")
-        self.end("timeout")
-
-
-def _preview(pdf: bytes) -> Any:
-    """The first page as a small image, rendered on the worker thread before printing starts
-    (pdfium is not thread-safe: the slip printer rasterises on this same thread afterwards)."""
-    try:
-        from forms.preview import render_preview
-
-        return render_preview(pdf, dpi=60)
-    except Exception:  # a preview is a nicety: never stop printing for it
-        log.exception("preview failed")
-        return None

@@ -68,4 +68,6 @@ class VoicePrompts:
 def duration(path: Path) -> float:
     """Length of a WAV file in seconds."""
     with wave.open(str(path)) as wav:
-        return wav.getnframes() / wav.getframerate()
+        frames: int = wav.getnframes()
+        rate: int = wav.getframerate()
+    return frames / rate

@@ -13,6 +13,7 @@ import math
 from dataclasses import replace
 from datetime import date, datetime
 
+from civic.idnumber import mask_id_number
 from forms.document import Document, Field
 from forms.fonts import SONG_PATH, load_fonts
 from forms.keys import SigningKey
@@ -20,7 +21,7 @@ from forms.preview import render_preview
 from forms.qr import dark_runs, qr_matrix
 from forms.render import render
 from forms.seal import SEAL_LABEL
-from forms.verify import mask_id_number, sign_document
+from forms.verify import sign_document
 from kiosk.bench import Measurement, time_ms
 from kiosk.config import Config
 

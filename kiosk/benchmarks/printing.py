@@ -57,7 +57,8 @@ def _python_escpos(pdf: bytes) -> bytes:
     with contextlib.redirect_stdout(io.StringIO()):  # it prints a profile warning per image
         printer.image(rasterize(pdf, DOTS_80MM))
     printer.cut()
-    return printer.output
+    output: bytes = printer.output
+    return output
 
 
 def slip_to_escpos(config: Config) -> Measurement:
@@ -108,13 +109,14 @@ def confirm_to_cups_submitted(config: Config) -> Measurement:
     """
     if not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    from kiosk.app import build_core
+    from kiosk.app import build_kiosk
     from kiosk.benchmarks.issuing import scratch_config
     from kiosk.db.repositories import ResidentRepository
     from kiosk.demo_cards import identity_of
     from kiosk.demo_data import seed_demo
     from kiosk.session import Step
-    from kiosk.ui.launch import start_kiosk
+    from kiosk.ui.launch import qt_app, start_kiosk
+    from kiosk.view import SessionView
     from printer.emulators.cupsd import PrivateCupsd
 
     confirm, sent, done, on_disk = [], [], [], []
@@ -122,10 +124,13 @@ def confirm_to_cups_submitted(config: Config) -> Measurement:
         cups.add_pdf_queue()
         scratch = scratch_config(config, Path(tmp))
         printers = replace(scratch.printers, a4=cups.uri(timeout=60), slip=Path(tmp).as_uri())
-        core = build_core(replace(scratch, printers=printers), migrate=True, create_key=True)
-        running = start_kiosk(core, None, voice=False)
+        qt_app()
+        kiosk = build_kiosk(replace(scratch, printers=printers), migrate=True, create_key=True)
+        running = start_kiosk(kiosk, voice=False)
         session = running.session
         running.window.show()
+        _pump(lambda: session.view.ready or session.view.out_of_service is not None, 120)
+        core = running.core
         item = core.catalog.item("residence_certificate")
         today = datetime.now().date()
         with core.sessions.begin() as db:
@@ -136,28 +141,35 @@ def confirm_to_cups_submitted(config: Config) -> Measurement:
             )
         card = identity_of(resident, today)
         stamps: dict[str, float] = {}
-        session.print_progress.connect(lambda state: stamps.setdefault(state, time.perf_counter()))
+
+        def stamp(view: SessionView) -> None:
+            if view.job is not None:
+                stamps.setdefault(view.job.value, time.perf_counter())
+
+        session.view_changed.connect(stamp)
         try:
             for _ in range(2 + 15):  # two warm-up sessions, then the measured ones
                 stamps.clear()
                 session.card_read(card)
+                _pump(lambda: session.step is not Step.READING, 30)
                 if not session.choose_item(item.id):
-                    raise RuntimeError(f"residence_certificate not available: {session.message}")
+                    raise RuntimeError(f"residence_certificate not available: {session.view}")
                 wall = time.time()
                 start = time.perf_counter()
                 if not session.submit({"purpose": "子女入学"}):
-                    raise RuntimeError(f"submit refused: {session.message}")
+                    raise RuntimeError(f"submit refused: {session.view.message}")
                 seen: list[tuple[Path, float]] = []
 
                 def finished(since: float = wall, seen: list[tuple[Path, float]] = seen) -> bool:
                     # Look for cups-pdf's file while the job runs: it lands before CUPS says done.
-                    if session.last_issued is not None and not seen:
-                        seen.extend(_cups_pdf_file(session.last_issued.serial, since))
+                    issued = session.view.issued
+                    if issued is not None and not seen:
+                        seen.extend(_cups_pdf_file(issued.serial, since))
                     return session.step is Step.ERROR or (session.step is Step.DONE and bool(seen))
 
                 _pump(finished, 60)
                 if session.step is Step.ERROR or "sent" not in stamps:
-                    raise RuntimeError(f"printing failed: {session.message}")
+                    raise RuntimeError(f"printing failed: {session.view.message}")
                 confirm.append(start)
                 sent.append(stamps["sent"])
                 done.append(stamps.get("done", time.perf_counter()))
@@ -167,7 +179,6 @@ def confirm_to_cups_submitted(config: Config) -> Measurement:
         finally:
             running.stop()
             running.window.close()
-            core.close()
     skip = 2
     to_sent = [(b - a) * 1000 for a, b in zip(confirm[skip:], sent[skip:], strict=True)]
     to_done = [(b - a) * 1000 for a, b in zip(confirm[skip:], done[skip:], strict=True)]

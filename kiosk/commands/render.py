@@ -4,9 +4,25 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+from printer.base import (
+    JobListener,
+    JobState,
+    Printer,
+    PrinterError,
+    PrinterState,
+    PrinterStatus,
+    PrintJob,
+    fail,
+    notify,
+)
+
+if TYPE_CHECKING:
+    from kiosk.catalog import CatalogItem
 
 
-def register(sub: argparse._SubParsersAction) -> None:
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add `render`."""
     p = sub.add_parser("render", help="issue one document for a resident without the UI (recorded)")
     p.add_argument("item_id", metavar="ITEM_ID")
@@ -20,20 +36,64 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(handler=_render)
 
 
-def _render(args: argparse.Namespace) -> int:
-    from kiosk.app import build_core
-    from kiosk.cli import config_from_args
-    from kiosk.errors import KioskError
-    from kiosk.issuing import printer_role
-    from printer.base import PrinterError
+class OutFile:
+    """`--out FILE.pdf` as a printer: the issuance is printed to that one file and recorded
+    printed or print_failed like any other print (crash-consistent write, never half a PDF)."""
 
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.uri = path.resolve().as_uri()
+
+    def status(self) -> PrinterStatus:
+        """Always ready: a failure to write is the job's outcome."""
+        return PrinterStatus(PrinterState.READY, f"writing {self.path}")
+
+    def print(
+        self,
+        document: bytes,
+        copies: int = 1,
+        title: str = "kiosk",
+        on_progress: JobListener | None = None,
+    ) -> PrintJob:
+        """Write the PDF; DiskFullError / OutputNotWritableError if it cannot be."""
+        from printer.file import write_document, write_error
+
+        job = PrintJob(self.uri, title, copies)
+        notify(job, JobState.SENT, on_progress)
+        try:
+            write_document(self.path, document)
+        except PrinterError as exc:
+            raise fail(job, type(exc), exc.detail, exc.status, on_progress) from exc
+        except OSError as exc:
+            error = write_error(exc, self.path.parent)
+            raise fail(job, type(error), error.detail, error.status, on_progress) from exc
+        job.job_id = str(self.path)
+        notify(job, JobState.DONE, on_progress)
+        return job
+
+
+def _inputs(pairs: list[str]) -> dict[str, str] | str:
+    """KEY=VALUE pairs as a dict, or the first malformed pair."""
     inputs = {}
-    for pair in args.input:
+    for pair in pairs:
         key, sep, value = pair.partition("=")
         if not sep or not key:
-            print(f"--input needs KEY=VALUE, got {pair!r}")
-            return 1
+            return pair
         inputs[key.strip()] = value.strip()
+    return inputs
+
+
+def _render(args: argparse.Namespace) -> int:
+    from civic.idnumber import mask_id_number
+    from kiosk.app import build_core
+    from kiosk.cli import config_from_args
+    from kiosk.devices import printer_role
+    from kiosk.errors import KioskError
+
+    inputs = _inputs(args.input)
+    if isinstance(inputs, str):
+        print(f"--input needs KEY=VALUE, got {inputs!r}")
+        return 1
     config = config_from_args(args)
     core = build_core(config, migrate=True, create_key=True, printers=args.out is None)
     try:
@@ -44,8 +104,6 @@ def _render(args: argparse.Namespace) -> int:
             return 1
         resident = core.lookup(args.id_number.strip().upper())
         if resident is None:
-            from card_reader.base import mask_id_number
-
             print(f"未找到居民 / unknown resident: {mask_id_number(args.id_number)}")
             return 1
         try:
@@ -70,28 +128,22 @@ def _render(args: argparse.Namespace) -> int:
         except KioskError as exc:
             print(f"{exc.message_zh} / {exc.message_en}: {exc.detail}")
             return 1
-        if args.out is not None:
-            args.out.parent.mkdir(parents=True, exist_ok=True)
-            args.out.write_bytes(issued.pdf)
-            print(f"{issued.serial} -> {args.out}")
-            return 0
-        printer = core.printers[printer_role(item)]
+        printer: Printer = OutFile(args.out) if args.out else core.printers[printer_role(item)]
         try:
             job = core.issuer.print(issued, printer)
-        except PrinterError as exc:
+        except (PrinterError, KioskError) as exc:
             print(
                 f"打印失败，已记录可补打 / print failed, recorded for reprint: {issued.serial}: {exc.detail}"
             )
             return 1
-        print(
-            f"{issued.serial} -> {printer.uri} ({job.state.value}{', ' + job.job_id if job.job_id else ''})"
-        )
+        shown = f"{job.state.value}, {job.job_id}" if job.job_id else job.state.value
+        print(f"{issued.serial} -> {args.out or printer.uri} ({shown})")
         return 0
     finally:
         core.close()
 
 
-def _input_problems(item, inputs: dict[str, str]) -> list[str]:  # type: ignore[no-untyped-def]
+def _input_problems(item: CatalogItem, inputs: dict[str, str]) -> list[str]:
     """Every input that is missing or wrong, with what it accepts (not just the first)."""
     from kiosk.errors import MissingInputError
 

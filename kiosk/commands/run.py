@@ -9,10 +9,13 @@ import sys
 from datetime import date
 from pathlib import Path
 
+from kiosk.config import Config
+from kiosk.errors import ConfigError
+
 log = logging.getLogger(__name__)
 
 
-def register(sub: argparse._SubParsersAction) -> None:
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add `run` and `demo`."""
     p = sub.add_parser("run", help="run the kiosk full-screen (production entry point)")
     p.add_argument("--windowed", action="store_true", help="a window instead of full screen")
@@ -51,26 +54,40 @@ def log_to_files(data_dir: Path) -> None:
         logging.getLogger(name).addHandler(handler)
 
 
+def preflight(config: Config, *, create_key: bool) -> None:
+    """What `kiosk run` refuses at once, before any window (exit 2 with one line): a broken
+    catalogue, no signing key. Cheap when nothing changed (the catalogue cache says these bytes
+    were validated); the rest is done after the first screen."""
+    from kiosk.catalog.key import validated_before
+
+    if not validated_before(config.catalog_path, config.terminal.locality, config.cache_dir):
+        from kiosk.app import load_catalog
+
+        load_catalog(config)  # validates, and caches for the next start
+    if not create_key and not (config.key_dir / "signing_key.pem").exists():
+        raise ConfigError(
+            "paths.key_dir", f"no signing key in {config.key_dir}: run `kiosk keys init`"
+        )
+
+
 def _run(args: argparse.Namespace) -> int:
-    from card_reader.registry import open_reader
-    from kiosk.app import build_core
+    from kiosk.app import build_kiosk
     from kiosk.cli import config_from_args
     from kiosk.ui.launch import qt_app, start_kiosk
     from kiosk.ui.main_window import fit_to_screen
 
     config = config_from_args(args)
     log_to_files(config.data_dir)
-    core = build_core(config)
+    preflight(config, create_key=False)
     app = qt_app()
-    reader = open_reader(config.reader.uri)
-    running = start_kiosk(core, reader)
+    kiosk = build_kiosk(config)
+    running = start_kiosk(kiosk)
     fit_to_screen(running.window, config.ui.fullscreen and not args.windowed)
-    log.info("kiosk %s running (reader %s)", config.terminal.id, config.reader.uri)
+    log.info("kiosk %s starting (reader %s)", config.terminal.id, config.reader.uri)
     try:
         return app.exec()
     finally:
         running.stop()
-        core.close()
 
 
 def _demo(args: argparse.Namespace) -> int:
@@ -82,52 +99,35 @@ def _demo(args: argparse.Namespace) -> int:
         os.environ["QT_QPA_PLATFORM"] = "offscreen"
         print("没有图形显示（DISPLAY 未设置）：改为在后台演示一次完整办理流程。")
         print("No display (DISPLAY is not set): playing a scripted session offscreen instead.")
-    from card_reader.registry import open_reader
-    from kiosk.app import build_core
+    from kiosk.app import build_kiosk
     from kiosk.cli import config_from_args
-    from kiosk.demo import CardHand, featured_residents, play_script, seed, sim_hand
+    from kiosk.demo import DemoHand, play_script, seed_and_report
     from kiosk.ui.demo_panel import DemoPanel
     from kiosk.ui.launch import qt_app, start_kiosk
     from kiosk.ui.main_window import fit_to_screen
 
     config = config_from_args(args)
     log_to_files(config.data_dir)
-    core = build_core(config, migrate=True, create_key=True)
-    added = seed(core)
-    if added:
-        print(
-            f"已生成演示居民 {added} 人 / seeded {added} demo residents into {config.database.url}"
-        )
-    emulator = None
-    if args.reader_emulator:
-        from card_reader.emulators import start as start_emulator
-
-        uri, emulator = start_emulator(args.reader_emulator)
-        reader = open_reader(uri)
-        hand = CardHand(
-            emulator.insert,
-            emulator.insert_unreadable,
-            emulator.remove,
-        )
-    else:
-        reader = open_reader("sim://")
-        hand = sim_hand(reader)
-    residents = featured_residents(core)
-    from kiosk.demo_cards import DemoCard
-
     app = qt_app()
-    panel = (
-        None
-        if headless or args.no_panel
-        else DemoPanel(hand.cards(residents, date.today()), DemoCard("取走身份证", hand.remove))
+    kiosk = build_kiosk(
+        config,
+        emulator=args.reader_emulator,
+        reader_uri="sim://",
+        migrate=True,
+        create_key=True,
+        after_prepare=seed_and_report,
     )
-    running = start_kiosk(core, reader, side_panel=panel, voice=not scripted and config.ui.voice)
+    hand = DemoHand.for_kiosk(kiosk)
+    panel = None if headless or args.no_panel else DemoPanel(hand)
+    if panel is not None:
+        kiosk.on_ready.append(lambda core: panel.show_cards(hand.cards(core, date.today())))
+    running = start_kiosk(kiosk, side_panel=panel, voice=not scripted and config.ui.voice)
     try:
         if scripted:
             running.window.resize(1600, 1000)
             running.window.show()
             out = args.out or config.data_dir / "demo-screens"
-            result = play_script(running, hand, residents[0], out)
+            result = play_script(running, hand, out)
             print(f"证明编号 / serial: {result.serial}")
             print(f"PDF: {result.pdf}")
             for path in result.screenshots:
@@ -143,6 +143,3 @@ def _demo(args: argparse.Namespace) -> int:
         return 1
     finally:
         running.stop()
-        if emulator is not None:
-            emulator.stop()
-        core.close()

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
+import enum
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import func, select
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy import Executable, func, select
 from sqlalchemy.orm import Session
 
 from kiosk.db.models import AuditEvent, Issuance, PrintJobRecord, Resident, SerialCounter, Terminal
@@ -108,7 +107,7 @@ class IssuanceRecord:
     paper: str
     copies: int
     created_at: datetime
-    status: str
+    status: IssuanceStatus
     content_hash: str | None
     reprints: int
     void_reason: str | None
@@ -125,19 +124,20 @@ def _issuance(row: Issuance) -> IssuanceRecord:
         paper=row.paper,
         copies=row.copies,
         created_at=row.created_at,
-        status=row.status,
+        status=IssuanceStatus(row.status),
         content_hash=row.content_hash,
         reprints=row.reprints,
         void_reason=row.void_reason,
     )
 
 
-class IssuanceStatus:
+class IssuanceStatus(enum.StrEnum):
     """The life of an issuance."""
 
-    ISSUED = "issued"  # recorded, not yet printed
+    ISSUED = "issued"  # recorded, print not yet finished
     PRINTED = "printed"
-    PRINT_FAILED = "print_failed"
+    PRINT_FAILED = "print_failed"  # nothing (good) came out: staff may reprint
+    UNKNOWN = "unknown"  # interrupted mid-print: staff must look at the printer
     VOIDED = "voided"
 
 
@@ -156,6 +156,20 @@ class PrintJobData:
     finished_at: datetime | None
 
 
+def _job(r: PrintJobRecord) -> PrintJobData:
+    return PrintJobData(
+        r.id,
+        r.issuance_id,
+        r.printer_uri,
+        r.reprint,
+        r.state,
+        r.device_job_id,
+        r.reason,
+        r.created_at,
+        r.finished_at,
+    )
+
+
 class IssuanceRepository:
     """Issuances, their serials and their print jobs."""
 
@@ -170,17 +184,25 @@ class IssuanceRepository:
         """
         key = day.strftime("%Y%m%d")
         dialect = self.session.get_bind().dialect.name
-        insert = {"postgresql": pg_insert, "sqlite": sqlite_insert}[dialect]
-        statement = (
-            insert(SerialCounter)
-            .values(community_code=community_code, day=key, last=1)
-            .on_conflict_do_update(
-                index_elements=[SerialCounter.community_code, SerialCounter.day],
-                set_={"last": SerialCounter.last + 1},
+        values = {"community_code": community_code, "day": key, "last": 1}
+        index = [SerialCounter.community_code, SerialCounter.day]
+        upsert: Executable
+        bump = {"last": SerialCounter.last + 1}
+        if dialect == "postgresql":
+            from sqlalchemy.dialects.postgresql import insert as pg_insert
+
+            pg = pg_insert(SerialCounter).values(values)
+            upsert = pg.on_conflict_do_update(index_elements=index, set_=bump).returning(
+                SerialCounter.last
             )
-            .returning(SerialCounter.last)
-        )
-        sequence = self.session.execute(statement).scalar_one()
+        else:
+            from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+            lite = sqlite_insert(SerialCounter).values(values)
+            upsert = lite.on_conflict_do_update(index_elements=index, set_=bump).returning(
+                SerialCounter.last
+            )
+        sequence = self.session.execute(upsert).scalar_one()
         return f"{community_code}-{key}-{sequence:05d}"
 
     def create(
@@ -230,7 +252,9 @@ class IssuanceRepository:
         """The stored document values of an issuance."""
         return dict(self._row(serial).document or {})
 
-    def set_status(self, serial: str, status: str, *, void_reason: str | None = None) -> None:
+    def set_status(
+        self, serial: str, status: IssuanceStatus, *, void_reason: str | None = None
+    ) -> None:
         """Move an issuance to a new status."""
         row = self._row(serial)
         row.status = status
@@ -281,20 +305,16 @@ class IssuanceRepository:
             .where(PrintJobRecord.issuance_id == self._row(serial).id)
             .order_by(PrintJobRecord.id)
         )
-        return [
-            PrintJobData(
-                r.id,
-                r.issuance_id,
-                r.printer_uri,
-                r.reprint,
-                r.state,
-                r.device_job_id,
-                r.reason,
-                r.created_at,
-                r.finished_at,
-            )
-            for r in rows
-        ]
+        return [_job(r) for r in rows]
+
+    def unfinished(self, terminal_id: str) -> list[tuple[IssuanceRecord, list[PrintJobData]]]:
+        """This terminal's issuances still `issued`, each with its print jobs (start-up check)."""
+        rows = self.session.scalars(
+            select(Issuance)
+            .where(Issuance.terminal_id == terminal_id, Issuance.status == IssuanceStatus.ISSUED)
+            .order_by(Issuance.id)
+        )
+        return [(_issuance(row), self.jobs(row.serial)) for row in rows]
 
     def _row(self, serial: str) -> Issuance:
         row = self.session.scalar(select(Issuance).where(Issuance.serial == serial))

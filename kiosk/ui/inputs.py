@@ -6,7 +6,7 @@ Free text is the last resort (hard on a touch screen); every widget offers `valu
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
@@ -20,20 +20,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+if TYPE_CHECKING:
+    from kiosk.catalog import ItemInput
 
-def choice_pairs(spec: Any) -> list[tuple[str, str]]:
-    """(value, Chinese label) pairs of a choice input, whatever shape the catalogue gives."""
-    pairs = []
-    for choice in getattr(spec, "choices", None) or ():
-        if isinstance(choice, str):
-            pairs.append((choice, choice))
-        elif isinstance(choice, tuple | list):
-            pairs.append((str(choice[0]), str(choice[-1])))
-        else:
-            value = getattr(choice, "value", None) or getattr(choice, "id", None)
-            label = getattr(choice, "label_zh", None) or getattr(choice, "label", None) or value
-            pairs.append((str(value), str(label)))
-    return pairs
+
+def choice_pairs(spec: ItemInput) -> list[tuple[str, str]]:
+    """(value, Chinese label) pairs of a choice input."""
+    return [(choice.id, choice.label_zh) for choice in spec.choices]
 
 
 class InputWidget(QWidget):
@@ -41,19 +34,17 @@ class InputWidget(QWidget):
 
     changed = Signal()
 
-    def __init__(self, spec: Any, parent: QWidget | None = None) -> None:
+    def __init__(self, spec: ItemInput, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.spec = spec
         self.layout_ = QVBoxLayout(self)
         self.layout_.setContentsMargins(0, 12, 0, 12)
-        required = getattr(spec, "required", False)
-        label = QLabel(f"{spec.label_zh}{'' if required else '（可不选）'}")
+        label = QLabel(f"{spec.label_zh}{'' if spec.required else '（可不选）'}")
         label.setObjectName("inputLabel")
         label.setWordWrap(True)
         self.layout_.addWidget(label)
-        hint = getattr(spec, "hint", "")
-        if hint:
-            note = QLabel(hint)
+        if spec.hint:
+            note = QLabel(spec.hint)
             note.setObjectName("subtitle")
             note.setWordWrap(True)
             self.layout_.addWidget(note)
@@ -67,7 +58,10 @@ class ChoiceInput(InputWidget):
     """Big toggle buttons, three to a row."""
 
     def __init__(
-        self, spec: Any, parent: QWidget | None = None, labels: list[tuple[str, str]] | None = None
+        self,
+        spec: ItemInput,
+        parent: QWidget | None = None,
+        labels: list[tuple[str, str]] | None = None,
     ) -> None:
         super().__init__(spec, parent)
         grid = QGridLayout()
@@ -85,9 +79,8 @@ class ChoiceInput(InputWidget):
             self.labels.append(label)
             grid.addWidget(button, i // 3, i % 3)
         self.layout_.addLayout(grid)
-        default = getattr(spec, "default", None)
-        if default is not None and str(default) in self.values:
-            self.group.button(self.values.index(str(default))).setChecked(True)
+        if spec.default is not None and spec.default in self.values:
+            self.group.button(self.values.index(spec.default)).setChecked(True)
         self.group.idClicked.connect(lambda _id: self.changed.emit())
 
     def value(self) -> str | None:
@@ -98,13 +91,15 @@ class ChoiceInput(InputWidget):
     def choose(self, value: str) -> None:
         """Press the button of a value or of its label (as a resident would)."""
         index = self.values.index(value) if value in self.values else self.labels.index(value)
-        self.group.button(index).click()
+        button = self.group.button(index)
+        if button is not None:
+            button.click()
 
 
 class YesNoInput(ChoiceInput):
     """是 / 否."""
 
-    def __init__(self, spec: Any, parent: QWidget | None = None) -> None:
+    def __init__(self, spec: ItemInput, parent: QWidget | None = None) -> None:
         super().__init__(spec, parent, labels=[("yes", "是"), ("no", "否")])
 
 
@@ -153,12 +148,12 @@ class Stepper(QWidget):
 class NumberInput(InputWidget):
     """A whole number with +/- buttons."""
 
-    def __init__(self, spec: Any, parent: QWidget | None = None) -> None:
+    def __init__(self, spec: ItemInput, parent: QWidget | None = None) -> None:
         super().__init__(spec, parent)
-        low = int(getattr(spec, "min", None) or 0)
-        high = int(getattr(spec, "max", None) or 999)
-        default = getattr(spec, "default", None)
-        self.stepper = Stepper(int(default) if default not in (None, "") else low, low, high)
+        low = int(spec.min or 0)
+        high = int(spec.max or 999)
+        default = spec.default
+        self.stepper = Stepper(int(default) if default else low, low, high)
         self.stepper.changed.connect(lambda _v: self.changed.emit())
         self.layout_.addWidget(self.stepper)
 
@@ -170,7 +165,9 @@ class NumberInput(InputWidget):
 class DateInput(InputWidget):
     """Year / month / day steppers (no keyboard)."""
 
-    def __init__(self, spec: Any, parent: QWidget | None = None, today: date | None = None) -> None:
+    def __init__(
+        self, spec: ItemInput, parent: QWidget | None = None, today: date | None = None
+    ) -> None:
         super().__init__(spec, parent)
         today = today or date.today()
         row = QHBoxLayout()
@@ -196,10 +193,10 @@ class DateInput(InputWidget):
 class TextInput(InputWidget):
     """A line of text, only where the catalogue cannot offer choices."""
 
-    def __init__(self, spec: Any, parent: QWidget | None = None) -> None:
+    def __init__(self, spec: ItemInput, parent: QWidget | None = None) -> None:
         super().__init__(spec, parent)
         self.edit = QLineEdit()
-        self.edit.setMaxLength(int(getattr(spec, "max", None) or 60))
+        self.edit.setMaxLength(int(spec.max or 60))
         self.edit.textChanged.connect(lambda _t: self.changed.emit())
         self.layout_.addWidget(self.edit)
 
@@ -209,7 +206,7 @@ class TextInput(InputWidget):
         return text or None
 
 
-WIDGETS = {
+WIDGETS: dict[str, type[InputWidget]] = {
     "choice": ChoiceInput,
     "yesno": YesNoInput,
     "number": NumberInput,
@@ -218,6 +215,6 @@ WIDGETS = {
 }
 
 
-def input_widget(spec: Any) -> InputWidget:
+def input_widget(spec: ItemInput) -> InputWidget:
     """The widget for one catalogue input."""
-    return WIDGETS.get(str(getattr(spec, "type", "text")), TextInput)(spec)
+    return WIDGETS.get(spec.type, TextInput)(spec)

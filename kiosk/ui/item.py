@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QScrollArea, QVBoxLayout, QWidget
 
 from kiosk.ui.inputs import InputWidget, Stepper, input_widget
-from kiosk.ui.menu import touch_scroll
+from kiosk.ui.menu import clear_layout, touch_scroll
+from kiosk.view import SessionView
+
+if TYPE_CHECKING:
+    from kiosk.catalog import CatalogItem
 
 KIND_TEXT = {"certificate": "证明", "form": "申请表", "slip": "告知单"}
 PAPER_TEXT = {"a4": "A4纸", "slip": "小票"}
@@ -23,6 +27,7 @@ class ItemScreen(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.inputs: dict[str, InputWidget] = {}
+        self.item: CatalogItem | None = None
         outer = QVBoxLayout(self)
         outer.setContentsMargins(40, 16, 40, 16)
         self.title = QLabel()
@@ -58,20 +63,22 @@ class ItemScreen(QWidget):
         buttons.addWidget(self.print_button, 1)
         outer.addLayout(buttons)
 
-    def show_item(self, item: Any) -> None:
+    def show_view(self, view: SessionView) -> None:
+        """Lay out the view's item when it changes (answers given so far stay otherwise)."""
+        if view.item is not self.item:
+            self.show_item(view.item)
+
+    def show_item(self, item: CatalogItem | None) -> None:
         """Lay out one item (None clears)."""
-        while self.body_box.count():
-            child = self.body_box.takeAt(0)
-            if child.widget() is not None:
-                child.widget().hide()
-                child.widget().deleteLater()
+        self.item = item
+        clear_layout(self.body_box)
         self.inputs.clear()
         if item is None:
             return
         self.title.setText(item.name_zh)
         kind = KIND_TEXT.get(item.kind, "")
         paper = PAPER_TEXT.get(item.paper, "")
-        review = "　打印后请交窗口工作人员审核" if getattr(item, "staff_review", False) else ""
+        review = "　打印后请交窗口工作人员审核" if item.staff_review else ""
         self.subtitle.setText(f"{item.name_en}　·　打印{kind}（{paper}）{review}")
         description = QLabel(item.description.strip())
         description.setObjectName("description")

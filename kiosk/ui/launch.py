@@ -1,20 +1,24 @@
-"""Builds the running kiosk on top of a Core: Qt app, reader bridge, session, printer monitor, window."""
+"""Puts a window on the kiosk build_kiosk made: Qt app, style, speaker, window; then starts it.
+
+The window is shown (and painted) before the heavy start-up work, which the Kiosk does on its
+worker thread: the first screen comes first.
+"""
 
 from __future__ import annotations
 
 import logging
 import sys
 from dataclasses import dataclass
-from typing import Any
 
-from PySide6.QtCore import QtMsgType, qInstallMessageHandler
+from PySide6.QtCore import QTimer, QtMsgType, qInstallMessageHandler
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QApplication, QWidget
 
-from kiosk.app import Core
-from kiosk.devices import PrinterMonitor
+from kiosk.app import Core, Kiosk
 from kiosk.session import KioskSession
+from kiosk.ui import probe
 from kiosk.ui.main_window import KioskWindow
+from kiosk.ui.probe import PaintWatch
 from kiosk.ui.speaker import Speaker
 from kiosk.ui.style import UI_FONT, stylesheet
 from kiosk.voice import VoicePrompts
@@ -26,25 +30,32 @@ log = logging.getLogger(__name__)
 class RunningKiosk:
     """The live parts, so callers (run, demo, tests) can drive and stop them."""
 
-    core: Core
-    session: KioskSession
+    kiosk: Kiosk
     window: KioskWindow
-    bridge: Any
-    monitor: PrinterMonitor
     speaker: Speaker
+
+    @property
+    def session(self) -> KioskSession:
+        """The resident's session."""
+        return self.kiosk.session
+
+    @property
+    def core(self) -> Core:
+        """The Core, once the kiosk is ready."""
+        return self.kiosk.core
 
     def stop(self) -> None:
         """Stop threads and release devices."""
-        self.monitor.stop()
-        if self.bridge is not None:
-            self.bridge.stop()
+        self.kiosk.stop()
 
 
 def qt_app() -> QApplication:
     """The QApplication (created once); Qt's own messages go to the kiosk log."""
     qInstallMessageHandler(_qt_message)
-    app = QApplication.instance() or QApplication(sys.argv[:1])
-    return app  # type: ignore[return-value]
+    existing = QApplication.instance()
+    if isinstance(existing, QApplication):
+        return existing
+    return QApplication(sys.argv[:1])
 
 
 _QT_LEVELS = {
@@ -65,46 +76,33 @@ def _qt_message(kind: QtMsgType, _context: object, message: str) -> None:
 
 
 def start_kiosk(
-    core: Core,
-    reader: Any,
+    kiosk: Kiosk,
     *,
     side_panel: QWidget | None = None,
-    poll_interval: float = 5.0,
     voice: bool | None = None,
 ) -> RunningKiosk:
-    """Wire reader -> session -> window and start the background threads (not the event loop)."""
-    from card_reader.qt import ReaderBridge
-
-    config = core.config
+    """Make the window for `kiosk`, then start its reader and its background start-up
+    (not the event loop). Show the window right after: it paints before the work is done."""
+    config = kiosk.config
     app = qt_app()
     app.setFont(QFont(UI_FONT, 14))
     app.setStyleSheet(stylesheet(config.ui.font_scale))
-    assert core.issuer is not None
-    monitor = PrinterMonitor(core.printers, lambda *_: None, interval=poll_interval)
-    session = KioskSession(
-        lookup=core.lookup,
-        issuer=core.issuer,
-        catalog=core.catalog,
-        printers=core.printers,
-        monitor=monitor,
-        idle_timeout=config.ui.idle_timeout,
-        result_timeout=config.ui.result_timeout,
-    )
-    monitor.listener = session.on_printer_status
     speaker = Speaker(
         VoicePrompts(config.data_dir / "voice"), enabled=config.ui.voice if voice is None else voice
     )
     title = f"{config.terminal.community} 自助服务终端"
-    window = KioskWindow(session, title=title, speaker=speaker, side_panel=side_panel)
+    window = KioskWindow(kiosk.session, title=title, speaker=speaker, side_panel=side_panel)
     window.install_touch_filter(app)
-    bridge = None
-    if reader is not None:
-        bridge = ReaderBridge(reader)
-        bridge.card_read.connect(session.card_read)
-        bridge.read_failed.connect(session.read_failed)
-        bridge.card_removed.connect(session.card_removed)
-        bridge.state_changed.connect(window.show_reader_state)
-        bridge.start()
-    monitor.poll_once()
-    monitor.start()
-    return RunningKiosk(core, session, window, bridge, monitor, speaker)
+    probe.install(window, window.waiting, kiosk.session)
+    # first screen first: the heavy start-up work waits for the attract screen's first paint
+    # (or a second, for a window nobody shows), so it never competes with that paint
+    kiosk.start(prepare=False)
+
+    def after_first_paint() -> None:
+        kiosk.prepare()
+        window.screens  # noqa: B018  # build the other screens now, before her card arrives
+
+    # one more turn of the loop: the whole first frame (the attract screen too) is out first
+    PaintWatch(window, lambda: QTimer.singleShot(0, after_first_paint))
+    QTimer.singleShot(1000, after_first_paint)
+    return RunningKiosk(kiosk, window, speaker)

@@ -1,22 +1,28 @@
-"""The kiosk window: header, one screen per session step, the notice bar, and the demo panel."""
+"""The kiosk window: header, one screen per session step, the notice bar, and the demo panel.
+
+It renders the session's SessionView (`show_view`) and sends intents back; it reads nothing else.
+"""
 
 from __future__ import annotations
 
 import logging
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer
-from PySide6.QtGui import QPixmap
+from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QMainWindow, QStackedWidget, QVBoxLayout, QWidget
 
-from kiosk.session import KioskSession, Step
-from kiosk.ui.item import ItemScreen
-from kiosk.ui.menu import MenuScreen
-from kiosk.ui.result import MessageScreen, PrintingScreen
+from kiosk.session import KioskSession
 from kiosk.ui.speaker import Speaker
 from kiosk.ui.waiting import WaitingScreen
-from printer.base import PrinterState, PrinterStatus
+from kiosk.ui.widgets import repolish
+from kiosk.view import SessionView, Step
+from printer.base import PrinterState
+
+if TYPE_CHECKING:
+    from kiosk.ui.item import ItemScreen
+    from kiosk.ui.menu import MenuScreen
+    from kiosk.ui.result import MessageScreen, PrintingScreen
 
 log = logging.getLogger(__name__)
 
@@ -33,7 +39,7 @@ STATE_WORDS = {
 
 
 class KioskWindow(QMainWindow):
-    """Renders the session's states; all decisions are the session's."""
+    """Renders the session's views; all decisions are the session's."""
 
     def __init__(
         self,
@@ -51,51 +57,51 @@ class KioskWindow(QMainWindow):
         outer = QVBoxLayout(root)
         outer.setContentsMargins(0, 0, 0, 0)
         outer.setSpacing(0)
-
-        header = QWidget()
-        header.setObjectName("header")
-        hrow = QHBoxLayout(header)
-        hrow.setContentsMargins(28, 12, 28, 12)
-        self.header_title = QLabel(title)
-        self.header_title.setObjectName("headerTitle")
-        self.printer_label = QLabel()
-        self.printer_label.setObjectName("printerOk")
-        self.clock = QLabel()
-        hrow.addWidget(self.header_title, 1)
-        hrow.addWidget(self.printer_label)
-        hrow.addSpacing(30)
-        hrow.addWidget(self.clock)
-        outer.addWidget(header)
+        outer.addWidget(self._header(title))
 
         middle = QHBoxLayout()
         middle.setContentsMargins(0, 0, 0, 0)
         self.stack = QStackedWidget()
         self.waiting = WaitingScreen()
-        self.menu = MenuScreen(session.catalog, session.availability)
-        self.item = ItemScreen()
-        self.printing = PrintingScreen()
-        self.done = MessageScreen("✓", "doneText", "完成  Finish")
-        self.error = MessageScreen("！", "errorText", "返回  Back")
-        self.screens: dict[Step, QWidget] = {
-            Step.WAITING: self.waiting,
-            Step.READING: self.waiting,
-            Step.MENU: self.menu,
-            Step.ITEM: self.item,
-            Step.PRINTING: self.printing,
-            Step.DONE: self.done,
-            Step.ERROR: self.error,
-        }
-        for screen in dict.fromkeys(self.screens.values()):
-            self.stack.addWidget(screen)
+        self.stack.addWidget(self.waiting)
+        self._later: Screens | None = None  # the other screens, built after the first paint
         middle.addWidget(self.stack, 1)
         if side_panel is not None:
             middle.addWidget(side_panel)
         outer.addLayout(middle, 1)
+        outer.addWidget(self._footer())
+        self.setCentralWidget(root)
 
+        self._view: SessionView | None = None
+        self._tick = QTimer(self)
+        self._tick.timeout.connect(self._update_clock)
+        self._tick.start(15_000)
+        self._update_clock()
+        self._touch_filter = _TouchFilter(session)
+        session.view_changed.connect(self.show_view)
+        self.show_view(session.view)
+
+    def _header(self, title: str) -> QWidget:
+        header = QWidget()
+        header.setObjectName("header")
+        row = QHBoxLayout(header)
+        row.setContentsMargins(28, 12, 28, 12)
+        self.header_title = QLabel(title)
+        self.header_title.setObjectName("headerTitle")
+        self.printer_label = QLabel()
+        self.printer_label.setObjectName("printerOk")
+        self.clock = QLabel()
+        row.addWidget(self.header_title, 1)
+        row.addWidget(self.printer_label)
+        row.addSpacing(30)
+        row.addWidget(self.clock)
+        return header
+
+    def _footer(self) -> QWidget:
         footer = QWidget()
         footer.setObjectName("footer")
-        frow = QVBoxLayout(footer)
-        frow.setContentsMargins(28, 10, 28, 10)
+        column = QVBoxLayout(footer)
+        column.setContentsMargins(28, 10, 28, 10)
         self.notice = QLabel()
         self.notice.setObjectName("notice")
         self.notice.setWordWrap(True)
@@ -104,104 +110,161 @@ class KioskWindow(QMainWindow):
         self.help = QLabel("需要帮助？请找大厅工作人员　Need help? Please ask the staff.")
         self.help.setObjectName("noticeEn")
         for w in (self.notice, self.notice_en, self.help):
-            frow.addWidget(w)
-        outer.addWidget(footer)
-        self.setCentralWidget(root)
+            column.addWidget(w)
+        return footer
 
-        session.step_changed.connect(self._on_step)
-        session.notice.connect(self._on_notice)
-        session.resident_changed.connect(self.menu.show_resident)
-        session.item_changed.connect(self.item.show_item)
-        session.issued.connect(self._on_issued)
-        session.print_progress.connect(self.printing.show_progress)
-        session.printers_changed.connect(self._on_printers)
-        if speaker is not None:
-            session.timeout_warning.connect(lambda _s: speaker.say("still_there"))
+    @property
+    def screens(self) -> Screens:
+        """Every screen but the attract screen (built on first use: the attract screen is
+        painted before the rest exists)."""
+        if self._later is None:
+            self._later = Screens(self.session, self.stack)
+        return self._later
+
+    @property
+    def menu(self) -> MenuScreen:
+        """The menu screen."""
+        return self.screens.menu
+
+    @property
+    def item(self) -> ItemScreen:
+        """One item's screen."""
+        return self.screens.item
+
+    @property
+    def printing(self) -> PrintingScreen:
+        """The printing screen."""
+        return self.screens.printing
+
+    @property
+    def done(self) -> MessageScreen:
+        """The done screen."""
+        return self.screens.done
+
+    @property
+    def error(self) -> MessageScreen:
+        """The error screen."""
+        return self.screens.error
+
+    def screen_for(self, step: Step) -> QWidget:
+        """The screen that shows `step`."""
+        if step in (Step.WAITING, Step.READING):
+            return self.waiting
+        return self.screens.for_step(step)
+
+    def install_touch_filter(self, app: QObject) -> None:
+        """Every press anywhere restarts the idle countdown."""
+        app.installEventFilter(self._touch_filter)
+
+    def show_view(self, view: SessionView) -> None:
+        """Render one view: the step's screen, the header and the notice bar."""
+        previous, self._view = self._view, view
+        step_changed = previous is None or previous.step != view.step
+        if step_changed:
+            self.stack.setCurrentWidget(self.screen_for(view.step))
+        self.waiting.show_view(view)
+        if self._later is not None or view.step not in (Step.WAITING, Step.READING):
+            self.screens.show_view(view)
+        self._show_notice(view)
+        self._show_printers(view)
+        if step_changed and self.speaker is not None:
+            self.speaker.say(view.step.value)
+        if (
+            self.speaker is not None
+            and view.countdown is not None
+            and (previous is None or previous.countdown is None)
+        ):
+            self.speaker.say("still_there")
+
+    def _show_notice(self, view: SessionView) -> None:
+        # the done and error screens say it themselves: no echo in the notice bar
+        echo = view.step not in (Step.DONE, Step.ERROR)
+        if view.countdown is not None:
+            zh = f"您还需要时间吗？{view.countdown}秒后将自动退出，请点一下屏幕继续"
+            en = f"Still there? The session ends in {view.countdown} seconds; touch the screen."
+            echo = True
+        else:
+            zh, en = view.message.zh, view.message.en
+        self.notice.setText(zh)
+        self.notice_en.setText(en)
+        self.notice.setVisible(echo)
+        self.notice_en.setVisible(echo)
+
+    def _show_printers(self, view: SessionView) -> None:
+        if not view.ready:
+            self.printer_label.setText("")
+            return
+        bad = [
+            f"{ROLE_NAMES[role]}{STATE_WORDS[status.state]}"
+            for role in ("a4", "slip")
+            if not (status := view.printers.of(role)).can_print
+        ]
+        # say which printer: an empty slip roll must not make A4 services look broken
+        self.printer_label.setText("　".join(bad) if bad else "打印机正常")
+        name = "printerBad" if bad else "printerOk"
+        if self.printer_label.objectName() != name:
+            self.printer_label.setObjectName(name)
+            repolish(self.printer_label)
+
+    def _update_clock(self) -> None:
+        now = datetime.now()
+        self.clock.setText(f"{now:%Y年%m月%d日} 星期{WEEKDAYS[now.weekday()]} {now:%H:%M}")
+
+
+class Screens:
+    """The screens after the attract screen, wired to the session."""
+
+    def __init__(self, session: KioskSession, stack: QStackedWidget) -> None:
+        from kiosk.ui.item import ItemScreen
+        from kiosk.ui.menu import MenuScreen
+        from kiosk.ui.result import MessageScreen, PrintingScreen
+
+        self.menu = MenuScreen()
+        self.item = ItemScreen()
+        self.printing = PrintingScreen()
+        self.done = MessageScreen("✓", "doneText", "完成  Finish")
+        self.error = MessageScreen("！", "errorText", "返回  Back")
+        self._steps: dict[Step, QWidget] = {
+            Step.MENU: self.menu,
+            Step.ITEM: self.item,
+            Step.PRINTING: self.printing,
+            Step.DONE: self.done,
+            Step.ERROR: self.error,
+        }
+        for screen in self._steps.values():
+            stack.addWidget(screen)
         self.menu.item_chosen.connect(session.choose_item)
         self.menu.exit_requested.connect(lambda: session.end("cancel"))
         self.item.back_requested.connect(session.back)
         self.item.print_requested.connect(lambda values, copies: session.submit(values, copies))
         self.done.action.connect(lambda: session.end("done"))
         self.error.action.connect(session.back)
+        if session.view.step != Step.WAITING:
+            self.show_view(session.view)
 
-        self._printers_usable: tuple[bool, ...] = ()
-        self._tick = QTimer(self)
-        self._tick.timeout.connect(self._update_clock)
-        self._tick.start(15_000)
-        self._update_clock()
-        self._on_printers()
-        self._on_step(session.step.value)
-        self._touch_filter = _TouchFilter(session)
+    def for_step(self, step: Step) -> QWidget:
+        """The screen of a step past the attract screen."""
+        return self._steps[step]
 
-    def install_touch_filter(self, app: QObject) -> None:
-        """Every press anywhere restarts the idle countdown."""
-        app.installEventFilter(self._touch_filter)
+    def show_view(self, view: SessionView) -> None:
+        """Let each screen follow the view."""
+        self.menu.show_view(view)
+        self.item.show_view(view)
+        self.printing.show_view(view)
+        if view.step == Step.DONE:
+            self.done.show_view(view, _done_detail(view))
+        if view.step == Step.ERROR:
+            self.error.show_view(view)
 
-    def show_reader_state(self, state: str) -> None:
-        """The reader bridge's state_changed -> the waiting screen."""
-        self.waiting.show_reader_state(state)
 
-    def _on_step(self, step: str) -> None:
-        current = Step(step)
-        self.stack.setCurrentWidget(self.screens[current])
-        self.waiting.show_reading(current == Step.READING)
-        if current == Step.WAITING:
-            self.printing.reset()
-            self.done.show_message("", "")
-            self.notice.setText("")
-            self.notice_en.setText("")
-        # the done and error screens say it themselves: no echo in the notice bar
-        self.notice.setVisible(current not in (Step.DONE, Step.ERROR))
-        self.notice_en.setVisible(current not in (Step.DONE, Step.ERROR))
-        if current == Step.DONE:
-            zh, en = self.session.message
-            issued = self.session.last_issued
-            detail = ""
-            if issued is not None:
-                detail = f"编号 {issued.serial}"
-                if issued.document.where_to_go:
-                    detail += f"\n下一步：交给{issued.document.where_to_go}"
-            self.done.show_message(zh, en, detail, self.printing.last_preview)
-        if current == Step.ERROR:
-            self.error.show_message(*self.session.message)
-        if current == Step.MENU:
-            self.menu.refresh()
-        if self.speaker is not None:
-            self.speaker.say(current.value if current != Step.READING else "reading")
-
-    def _on_notice(self, zh: str, en: str) -> None:
-        self.notice.setText(zh)
-        self.notice_en.setText(en)
-
-    def _on_issued(self, issued: Any) -> None:
-        self.printing.show_issued(issued.serial, _pixmap(self.session.last_preview))
-
-    def _on_printers(self) -> None:
-        monitor = self.session.monitor
-        if monitor is None:
-            self.printer_label.setText("")
-            return
-        statuses: list[PrinterStatus] = [monitor.status(role) for role in ("a4", "slip")]
-        bad = [
-            f"{ROLE_NAMES[role]}{STATE_WORDS[s.state]}"
-            for role, s in zip(("a4", "slip"), statuses, strict=True)
-            if not s.can_print
-        ]
-        # say which printer: an empty slip roll must not make A4 services look broken
-        self.printer_label.setText("　".join(bad) if bad else "打印机正常")
-        self.printer_label.setObjectName("printerBad" if bad else "printerOk")
-        self.printer_label.style().unpolish(self.printer_label)
-        self.printer_label.style().polish(self.printer_label)
-        # rebuild the menu only when what a resident can start has changed, keeping her place
-        usable = tuple(s.can_print for s in statuses)
-        if usable != self._printers_usable:
-            self._printers_usable = usable
-            if self.session.step == Step.MENU:
-                self.menu.refresh(keep_scroll=True)
-
-    def _update_clock(self) -> None:
-        now = datetime.now()
-        self.clock.setText(f"{now:%Y年%m月%d日} 星期{WEEKDAYS[now.weekday()]} {now:%H:%M}")
+def _done_detail(view: SessionView) -> str:
+    issued = view.issued
+    if issued is None:
+        return ""
+    detail = f"编号 {issued.serial}"
+    if issued.where_to_go:
+        detail += f"\n下一步：交给{issued.where_to_go}"
+    return detail
 
 
 class _TouchFilter(QObject):
@@ -215,20 +278,12 @@ class _TouchFilter(QObject):
         return False
 
 
-def _pixmap(image: Any) -> QPixmap | None:
-    if image is None:
-        return None
-    from forms.preview import to_qimage
-
-    return QPixmap.fromImage(to_qimage(image))
-
-
 def fit_to_screen(window: QMainWindow, fullscreen: bool) -> None:
-    """Fullscreen on the kiosk (geometry first: without a window manager showFullScreen is ignored)."""
+    """Fullscreen on the kiosk: the screen's geometry first (without a window manager
+    showFullScreen alone is ignored), then full screen (under cage: the whole output)."""
     screen = window.screen()
     if fullscreen and screen is not None:
         window.setGeometry(screen.geometry())
-        window.setWindowFlag(Qt.WindowType.FramelessWindowHint, True)
         window.showFullScreen()
     else:
         window.resize(1280, 860)

@@ -1,9 +1,8 @@
-"""The menu: ten categories on the left, that category's services on the right."""
+"""The menu: ten categories on top, that category's services below."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
@@ -18,8 +17,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from kiosk.session import Availability
 from kiosk.ui.widgets import WrapButton
+from kiosk.view import Availability, ResidentSummary, SessionView
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+
+    from kiosk.catalog import Catalog
 
 
 def touch_scroll(area: QScrollArea) -> QScrollArea:
@@ -30,22 +34,30 @@ def touch_scroll(area: QScrollArea) -> QScrollArea:
     return area
 
 
+def clear_layout(layout: QGridLayout | QVBoxLayout) -> None:
+    """Remove and delete every widget of a layout (hidden at once, not at the next loop turn)."""
+    while layout.count():
+        child = layout.takeAt(0)
+        widget = child.widget() if child is not None else None
+        if widget is not None:
+            widget.hide()
+            widget.deleteLater()
+
+
 class MenuScreen(QWidget):
     """Pick a category, then a service; unavailable services say why in plain words."""
 
     item_chosen = Signal(str)
     exit_requested = Signal()
 
-    def __init__(
-        self,
-        catalog: Any,
-        availability: Callable[[Any], Availability],
-        parent: QWidget | None = None,
-    ) -> None:
+    def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.catalog = catalog
-        self.availability = availability
+        self.catalog: Catalog | None = None
+        self.availability: Mapping[str, Availability] = {}
+        self._resident: ResidentSummary | None = None
         self.item_buttons: dict[str, WrapButton] = {}
+        self.category_ids: list[str] = []
+        self.current_category = ""
         outer = QVBoxLayout(self)
         outer.setContentsMargins(24, 16, 24, 16)
         top = QHBoxLayout()
@@ -64,19 +76,11 @@ class MenuScreen(QWidget):
         outer.addLayout(top)
 
         # all ten categories visible at once, two rows of five: nothing hidden behind a scroll
-        cats = QGridLayout()
-        cats.setSpacing(8)
+        self.categories = QGridLayout()
+        self.categories.setSpacing(8)
         self.category_group = QButtonGroup(self)
-        self.category_ids: list[str] = []
-        for i, category in enumerate(catalog.categories):
-            button = QPushButton(category.name_zh)
-            button.setObjectName("category")
-            button.setCheckable(True)
-            self.category_group.addButton(button, i)
-            self.category_ids.append(category.id)
-            cats.addWidget(button, i // 5, i % 5)
         self.category_group.idClicked.connect(lambda i: self.show_category(self.category_ids[i]))
-        outer.addLayout(cats)
+        outer.addLayout(self.categories)
 
         self.items_host = QWidget()
         self.items_grid = QGridLayout(self.items_host)
@@ -87,41 +91,73 @@ class MenuScreen(QWidget):
         self.category_title.setObjectName("subtitle")
         outer.addWidget(self.category_title)
         outer.addWidget(self.items_area, 1)
-        self.current_category = self.category_ids[0] if self.category_ids else ""
 
-    def show_resident(self, resident: Any) -> None:
-        """Greet the resident (masked number only) and open the first category."""
+    def show_view(self, view: SessionView) -> None:
+        """Follow the view: a new catalogue rebuilds the categories, a new resident is greeted
+        on the first category, new availability redraws the buttons where she is."""
+        rebuilt = view.catalog is not None and view.catalog is not self.catalog
+        if view.catalog is not None and rebuilt:
+            self._build_categories(view.catalog)
+        resident = view.resident
         if resident is None:
             self.greeting.clear()
             self.who.clear()
+            self.availability = {}
+            self._resident = None
             return
+        is_new = resident is not self._resident
+        self._resident = resident
         self.greeting.setText(f"{resident.name}，您好！")
         self.who.setText(f"身份证 {resident.masked_id}　{resident.community}")
-        self.show_category(self.category_ids[0])
+        if is_new or rebuilt or view.availability is not self.availability:
+            self.availability = view.availability
+            if is_new and self.category_ids:
+                self.show_category(self.category_ids[0])
+            else:
+                self._refresh(keep_scroll=True)
 
     def show_category(self, category_id: str) -> None:
         """List one category's services, each with its availability."""
+        if self.catalog is None:
+            return
         self.current_category = category_id
         index = self.category_ids.index(category_id)
-        self.category_group.button(index).setChecked(True)
+        button = self.category_group.button(index)
+        if button is not None:
+            button.setChecked(True)
         category = self.catalog.categories[index]
         count = len(self.catalog.in_category(category_id))
         self.category_title.setText(
             f"{category.name_zh}（{category.name_en}）共{count}项，上下滑动可查看全部"
         )
-        self.refresh()
+        self._refresh()
 
-    def refresh(self, keep_scroll: bool = False) -> None:
-        """Rebuild the service buttons (availability changes with printers)."""
+    def _build_categories(self, catalog: Catalog) -> None:
+        self.catalog = catalog
+        for button in self.category_group.buttons():
+            self.category_group.removeButton(button)
+        clear_layout(self.categories)
+        self.category_ids = []
+        for i, category in enumerate(catalog.categories):
+            button = QPushButton(category.name_zh)
+            button.setObjectName("category")
+            button.setCheckable(True)
+            self.category_group.addButton(button, i)
+            self.category_ids.append(category.id)
+            self.categories.addWidget(button, i // 5, i % 5)
+        if self.current_category not in self.category_ids:
+            self.current_category = self.category_ids[0] if self.category_ids else ""
+
+    def _refresh(self, keep_scroll: bool = False) -> None:
+        """Rebuild the service buttons of the open category."""
         scrolled = self.items_area.verticalScrollBar().value()
-        while self.items_grid.count():
-            widget = self.items_grid.takeAt(0).widget()
-            if widget is not None:
-                widget.hide()  # gone at once, not at the next event loop turn
-                widget.deleteLater()
+        clear_layout(self.items_grid)
         self.item_buttons.clear()
+        if self.catalog is None:
+            return
+        unknown = Availability(False, "请先放置身份证")
         judged = [
-            (item, self.availability(item))
+            (item, self.availability.get(item.id, unknown))
             for item in self.catalog.in_category(self.current_category)
         ]
         judged.sort(key=lambda pair: not pair[1].ok)  # what the resident can do comes first

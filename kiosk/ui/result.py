@@ -3,8 +3,28 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QPixmap
+from PySide6.QtGui import QImage, QPixmap
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+
+from kiosk.view import Preview, SessionView
+from printer.base import JobState
+
+JOB_WORDS: dict[JobState, str] = {
+    JobState.QUEUED: "排队中",
+    JobState.SENT: "已发送到打印机",
+    JobState.DONE: "打印完成",
+    JobState.FAILED: "打印失败",
+}
+
+
+def preview_pixmap(preview: Preview | None) -> QPixmap | None:
+    """The view's RGB preview as a pixmap (None: no picture)."""
+    if preview is None:
+        return None
+    image = QImage(
+        preview.rgb, preview.width, preview.height, preview.width * 3, QImage.Format.Format_RGB888
+    )
+    return QPixmap.fromImage(image.copy())  # copy: detach from the bytes Python owns
 
 
 class PrintingScreen(QWidget):
@@ -33,33 +53,20 @@ class PrintingScreen(QWidget):
         self.preview.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.preview.setMinimumWidth(300)
         row.addWidget(self.preview)
-        self.last_preview: QPixmap | None = None
+        self._shown: Preview | None = None
 
-    def show_progress(self, state: str) -> None:
-        """queued / sent / done, in words."""
-        words = {
-            "queued": "排队中",
-            "sent": "已发送到打印机",
-            "done": "打印完成",
-            "failed": "打印失败",
-        }
-        self.progress.setText(words.get(state, state))
-
-    def show_issued(self, serial: str, preview: QPixmap | None) -> None:
-        """The serial and a preview of the page (None: no preview)."""
-        self.last_preview = preview
-        self.serial.setText(f"编号 {serial}")
-        if preview is not None and not preview.isNull():
-            self.preview.setPixmap(preview.scaledToHeight(min(720, max(300, self.height() - 80))))
-        else:
-            self.preview.clear()
-
-    def reset(self) -> None:
-        """Clear the last document (privacy)."""
-        self.last_preview = None
-        self.serial.clear()
-        self.progress.clear()
-        self.preview.clear()
+    def show_view(self, view: SessionView) -> None:
+        """Job state in words, the serial and a picture of the page once recorded."""
+        self.progress.setText(JOB_WORDS.get(view.job, "") if view.job else "")
+        self.serial.setText(f"编号 {view.issued.serial}" if view.issued else "")
+        if view.preview is not self._shown:
+            self._shown = view.preview
+            pixmap = preview_pixmap(view.preview)
+            if pixmap is not None and not pixmap.isNull():
+                height = min(720, max(300, self.height() - 80))
+                self.preview.setPixmap(pixmap.scaledToHeight(height))
+            else:
+                self.preview.clear()
 
 
 class MessageScreen(QWidget):
@@ -98,6 +105,15 @@ class MessageScreen(QWidget):
         self.button.setObjectName("primary")
         self.button.clicked.connect(self.action.emit)
         outer.addWidget(self.button)
+        self._shown: Preview | None = None
+        self._pixmap: QPixmap | None = None
+
+    def show_view(self, view: SessionView, detail: str = "") -> None:
+        """The view's message, with the picture of what was printed when there is one."""
+        if view.preview is not self._shown:
+            self._shown = view.preview
+            self._pixmap = preview_pixmap(view.preview)
+        self.show_message(view.message.zh, view.message.en, detail, self._pixmap)
 
     def show_message(
         self, zh: str, en: str, detail: str = "", picture: QPixmap | None = None

@@ -29,6 +29,7 @@ def stylesheet(scale: float = 1.0) -> str:
     #footer QLabel {{ background: #F1ECE4; }}
     #notice {{ font-size: {px(34)}; font-weight: bold; color: {INK}; }}
     #noticeEn, .en {{ font-size: {px(22)}; color: {GREY}; }}
+    #waitingScreen QLabel {{ qproperty-alignment: AlignCenter; }}
     QLabel#hero {{ font-size: {px(64)}; font-weight: bold; color: {INK}; }}
     QLabel#heroEn {{ font-size: {px(30)}; color: {GREY}; }}
     QLabel#title {{ font-size: {px(46)}; font-weight: bold; }}

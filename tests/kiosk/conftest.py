@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import datetime
 from pathlib import Path
 
@@ -86,3 +86,61 @@ def kiosk_cups() -> Iterator[CupsServer]:
         yield queue
     finally:
         scheduler.stop()
+
+
+# --- the running kiosk: one fixture for every test that drives the real window ---------------
+from kiosk.ui.launch import RunningKiosk  # noqa: E402
+
+StartKiosk = Callable[..., RunningKiosk]
+
+
+@pytest.fixture
+def start_kiosk(qtbot) -> Iterator[StartKiosk]:  # type: ignore[no-untyped-def]
+    """Start the real kiosk (worker, session, reader, window offscreen at 1600×1000) on a config
+    and wait until it is ready (or out of service); every kiosk started is stopped afterwards.
+
+    start(config, reader_uri="sim://", poll_interval=0.2, emulator=None) -> RunningKiosk
+    """
+    from kiosk.app import build_kiosk
+    from kiosk.ui.launch import qt_app, start_kiosk
+
+    started: list[RunningKiosk] = []
+
+    def start(
+        config: Config,
+        *,
+        reader_uri: str = "sim://",
+        poll_interval: float = 0.2,
+        emulator: str | None = None,
+        wait_ready: bool = True,
+    ) -> RunningKiosk:
+        qt_app()
+        kiosk = build_kiosk(
+            config,
+            reader_uri=reader_uri,
+            emulator=emulator,  # type: ignore[arg-type]
+            migrate=True,
+            create_key=True,
+            poll_interval=poll_interval,
+        )
+        running = start_kiosk(kiosk, voice=False)
+        started.append(running)
+        qtbot.addWidget(running.window)
+        running.window.resize(1600, 1000)
+        running.window.show()
+        if wait_ready:
+            view = running.session
+            qtbot.waitUntil(
+                lambda: view.view.ready or view.view.out_of_service is not None, timeout=60_000
+            )
+        return running
+
+    yield start
+    for running in started:
+        running.stop()
+
+
+@pytest.fixture
+def kiosk(seeded_db: Config, start_kiosk: StartKiosk) -> RunningKiosk:
+    """The kiosk on the demo register with a simulated reader (running.kiosk.reader)."""
+    return start_kiosk(seeded_db)

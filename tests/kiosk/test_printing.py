@@ -21,15 +21,18 @@ from PIL import Image, ImageChops, ImageFilter
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QAbstractButton, QLabel
 
-from kiosk.app import build_core
+from card_reader.simulated import SimulatedReader
+from forms.render import render
 from kiosk.config import Config
 from kiosk.db.engine import make_engine, session_factory
 from kiosk.db.repositories import IssuanceRepository, ResidentRepository
 from kiosk.demo_cards import identity_of
+from kiosk.issuing import document_from_json
 from kiosk.residents import ResidentRecord
 from kiosk.session import Step
-from kiosk.ui.launch import RunningKiosk, start_kiosk
-from printer.base import RESIDENT_MESSAGES, PrinterState
+from kiosk.ui.launch import RunningKiosk
+from kiosk.view import SessionView
+from printer.base import RESIDENT_MESSAGES, PrinterState, PrintFailedError
 from printer.emulators.cupsd import PDF_QUEUE, CupsServer
 from printer.emulators.escpos_emulator import EscposEmulator
 from printer.raster import rasterize
@@ -42,39 +45,66 @@ OFFLINE = RESIDENT_MESSAGES[PrinterState.OFFLINE][0]
 READY = RESIDENT_MESSAGES[PrinterState.READY][0]
 LEFT = Qt.MouseButton.LeftButton
 
-OpenKiosk = Callable[..., tuple[RunningKiosk, Any]]
+OpenKiosk = Callable[..., tuple[RunningKiosk, SimulatedReader]]
 
 
 # -- fixtures --------------------------------------------------------------------------------
 
 
 @pytest.fixture
-def open_kiosk(seeded_db: Config, qtbot) -> Iterator[OpenKiosk]:  # type: ignore[no-untyped-def]
+def open_kiosk(seeded_db: Config, start_kiosk: Callable[..., RunningKiosk], qtbot) -> OpenKiosk:  # type: ignore[no-untyped-def]
     """Start the kiosk on the demo register with the given A4 / slip printer URIs (the file
-    printer where none is given) and a simulated reader; the window is shown offscreen."""
-    from card_reader.registry import open_reader
+    printer where none is given) and a simulated reader; the window is shown offscreen, and the
+    first printer poll has reached the screen."""
 
-    started: list[RunningKiosk] = []
-
-    def open_(*, a4: str | None = None, slip: str | None = None) -> tuple[RunningKiosk, Any]:
+    def open_(
+        *, a4: str | None = None, slip: str | None = None
+    ) -> tuple[RunningKiosk, SimulatedReader]:
         printers = replace(
             seeded_db.printers,
             a4=a4 or seeded_db.printers.a4,
             slip=slip or seeded_db.printers.slip,
         )
-        core = build_core(replace(seeded_db, printers=printers), migrate=True, create_key=True)
-        reader = open_reader("sim://")
-        running = start_kiosk(core, reader, voice=False, poll_interval=POLL)
-        started.append(running)
-        qtbot.addWidget(running.window)
-        running.window.resize(1600, 1000)
-        running.window.show()
+        running = start_kiosk(replace(seeded_db, printers=printers), poll_interval=POLL)
+        polled = "not polled yet"
+        qtbot.waitUntil(
+            lambda: (
+                running.session.view.printers.a4.staff_message != polled
+                and running.session.view.printers.slip.staff_message != polled
+            ),
+            timeout=10_000,
+        )
+        reader = running.kiosk.reader
+        assert isinstance(reader, SimulatedReader)
         return running, reader
 
-    yield open_
-    for running in started:
-        running.stop()
-        running.core.close()
+    return open_
+
+
+def job_states(running: RunningKiosk) -> list[str]:
+    """The print job states the screen shows, in order (collected from now on)."""
+    seen: list[str] = []
+
+    def record(view: SessionView) -> None:
+        if view.job is not None and (not seen or seen[-1] != view.job.value):
+            seen.append(view.job.value)
+
+    running.session.view_changed.connect(record)
+    return seen
+
+
+def stored_pdf(running: RunningKiosk, serial: str) -> bytes:
+    """The document of an issuance as recorded, rendered again (renders are deterministic)."""
+    with running.core.sessions() as db:
+        stored = IssuanceRepository(db).document(serial)
+    return render(document_from_json(stored), running.core.fonts)
+
+
+def shown_serial(running: RunningKiosk) -> str:
+    """The serial the screen shows for the last document."""
+    issued = running.session.view.issued
+    assert issued is not None
+    return issued.serial
 
 
 @pytest.fixture
@@ -222,15 +252,14 @@ def test_a4_session_prints_through_cups_and_the_paper_looks_like_the_document(
     window.item.inputs["purpose"].choose("子女入学")
     # cups-pdf output left by earlier runs (same serial, same job number) is older than this
     started = time.time() - 1
-    progress: list[str] = []
-    session.print_progress.connect(progress.append)
+    progress = job_states(running)
     qtbot.mouseClick(window.item.print_button, LEFT)
     qtbot.waitUntil(lambda: session.step == Step.DONE, timeout=30_000)
     assert "打印完成" in visible_text(window)
     assert progress == ["queued", "sent", "done"]
 
-    issued = session.last_issued
-    record, jobs = issuance(running, issued.serial)
+    serial = shown_serial(running)
+    record, jobs = issuance(running, serial)
     assert record.status == "printed"
     assert [j.state for j in jobs] == ["done"]
     assert jobs[0].device_job_id and jobs[0].device_job_id.startswith(f"{PDF_QUEUE}-")
@@ -238,13 +267,13 @@ def test_a4_session_prints_through_cups_and_the_paper_looks_like_the_document(
 
     number = jobs[0].device_job_id.rsplit("-", 1)[1]
     qtbot.waitUntil(
-        lambda: CupsServer.pdf_output(issued.serial, number, since=started) is not None,
+        lambda: CupsServer.pdf_output(serial, number, since=started) is not None,
         timeout=15_000,
     )
-    output = CupsServer.pdf_output(issued.serial, number, since=started)
+    output = CupsServer.pdf_output(serial, number, since=started)
     assert output is not None
     original = tmp_path / "original.pdf"
-    original.write_bytes(issued.pdf)
+    original.write_bytes(stored_pdf(running, serial))
     try:
         printed, expected = grey(output, tmp_path, "printed"), grey(original, tmp_path, "expected")
         scanned = scan_qr(output, tmp_path)
@@ -260,7 +289,9 @@ def test_a4_session_prints_through_cups_and_the_paper_looks_like_the_document(
         ImageChops.subtract(b, a.filter(ImageFilter.MaxFilter(3)))
     )
     assert far < 0.02 * ink_count(b), "the printed page differs from the document"
-    assert scanned == [issued.document.qr_payload], "the QR on paper does not verify"
+    with running.core.sessions() as db:
+        payload = IssuanceRepository(db).document(serial)["qr_payload"]
+    assert scanned == [payload], "the QR on paper does not verify"
 
 
 @pytest.mark.cups
@@ -317,7 +348,7 @@ def test_slip_session_prints_on_the_thermal_printer(
     assert "GS v 0" in emulator.commands and "GS V" in emulator.commands
     slips = emulator.slips()
     assert len(slips) == 1 and slips[0].width == 576
-    page = rasterize(session.last_issued.pdf, 576)
+    page = rasterize(stored_pdf(running, shown_serial(running)), 576)
     printed_rows = slips[0].convert("L").point(lambda v: 255 - v).getbbox()
     page_rows = page.convert("L").point(lambda v: 255 - v).getbbox()
     assert printed_rows is not None and page_rows is not None
@@ -326,7 +357,7 @@ def test_slip_session_prints_on_the_thermal_printer(
     assert got.size == want.size
     assert ImageChops.difference(got.convert("L"), want.convert("L")).getbbox() is None
 
-    record, jobs = issuance(running, session.last_issued.serial)
+    record, jobs = issuance(running, shown_serial(running))
     assert record.status == "printed" and [j.state for j in jobs] == ["done"]
 
 
@@ -366,16 +397,15 @@ def test_paper_running_out_mid_slip_keeps_the_issuance_for_a_staff_reprint(
     place_card(running, reader, resident, qtbot)
     open_item(running, item, qtbot)
     emulator.run_out_after(1500)  # a few raster rows, then the roll ends
-    progress: list[str] = []
-    session.print_progress.connect(progress.append)
+    progress = job_states(running)
     qtbot.mouseClick(window.item.print_button, LEFT)
     qtbot.waitUntil(lambda: session.step == Step.ERROR, timeout=30_000)
     assert progress == ["queued", "sent", "failed"]  # it stopped during the job, not before
 
-    serial = session.last_issued.serial
+    serial = shown_serial(running)
     shown = visible_text(window)
     assert serial in shown and "工作人员" in shown and "补打" in shown
-    assert PAPER_OUT in session.message[0]
+    assert PAPER_OUT in session.view.message.zh
     record, jobs = issuance(running, serial)
     assert record.status == "print_failed"
     assert [j.state for j in jobs] == ["failed"]
@@ -415,7 +445,7 @@ def test_silent_slip_printer_is_offline_in_the_header_and_on_slip_items(
 
     emulator.set_state("silent")
     qtbot.waitUntil(lambda: window.printer_label.text() == "小票打印机未连接", timeout=5_000)
-    assert session.printer_status(slip).state is PrinterState.OFFLINE
+    assert session.view.printers.slip.state is PrinterState.OFFLINE
     verdict = session.availability(slip)
     assert not verdict.ok and verdict.printer_problem and verdict.reason == OFFLINE
     assert OFFLINE in menu_button(running, slip).text()
@@ -443,10 +473,10 @@ def test_card_taken_away_while_the_slip_fails_still_tells_the_resident(
     assert session.step == Step.PRINTING
     reader.remove()
     qtbot.waitUntil(lambda: session.step == Step.ERROR, timeout=30_000)
-    message = session.message[0]
+    message = session.view.message.zh
     assert "工作人员" in message and "610202001-" in message  # the serial staff will reprint
     assert message in visible_text(window)
-    assert session.resident is None and session.identity is None
+    assert session.view.resident is None
     assert resident.name not in visible_text(window)
 
 
@@ -465,16 +495,17 @@ class _BrokenDriver:
 
 
 def test_a_crashing_driver_never_leaves_the_job_queued(seeded_db: Config) -> None:
-    """GIVEN a driver that crashes WHEN an issuance is printed THEN the job is recorded failed with
-    the reason and the issuance is print_failed (staff find it for a reprint)."""
+    """GIVEN a driver that crashes WHEN an issuance is printed THEN the resident's error is a printer
+    fault (PrintFailedError), the job is recorded failed with the reason and the issuance is
+    print_failed (staff find it for a reprint)."""
     from kiosk.app import build_core
 
     core = build_core(seeded_db, create_key=True, printers=False)
     try:
         resident = featured(seeded_db)
         issued = core.issuer.issue(resident, core.catalog.item("residence_certificate"))
-        with pytest.raises(RuntimeError):
-            core.issuer.print(issued, _BrokenDriver())
+        with pytest.raises(PrintFailedError):
+            core.issuer.print(issued, _BrokenDriver())  # type: ignore[arg-type]
         with core.sessions() as db:
             from kiosk.db.repositories import IssuanceRepository
 

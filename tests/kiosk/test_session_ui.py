@@ -7,36 +7,28 @@ reader through the same ReaderWatcher/ReaderBridge the hardware drivers use.
 from __future__ import annotations
 
 import subprocess
-from collections.abc import Iterator
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
 import pytest
 from PySide6.QtWidgets import QAbstractButton, QLabel
 
-from kiosk.app import build_core
+from card_reader.simulated import SimulatedReader
 from kiosk.cli import main
 from kiosk.config import Config
 from kiosk.db.repositories import IssuanceRepository, ResidentRepository
 from kiosk.demo_cards import expired_card, identity_of, stranger_card
 from kiosk.session import Step
-from kiosk.ui.launch import RunningKiosk, start_kiosk
+from kiosk.ui.launch import RunningKiosk
+from tests.kiosk.conftest import StartKiosk
 
 
-@pytest.fixture
-def kiosk(seeded_db: Config, qtbot) -> Iterator[tuple[RunningKiosk, object]]:  # type: ignore[no-untyped-def]
-    """The kiosk on the demo register with a simulated reader; the window is shown offscreen."""
-    from card_reader.registry import open_reader
-
-    core = build_core(seeded_db, migrate=True, create_key=True)
-    reader = open_reader("sim://")
-    running = start_kiosk(core, reader, voice=False, poll_interval=0.2)
-    qtbot.addWidget(running.window)
-    running.window.resize(1600, 1000)
-    running.window.show()
-    yield running, reader
-    running.stop()
-    core.close()
+def sim(running: RunningKiosk) -> SimulatedReader:
+    """The kiosk's simulated reader, to place and take cards."""
+    reader = running.kiosk.reader
+    assert isinstance(reader, SimulatedReader)
+    return reader
 
 
 def featured(config: Config, index: int = 0):  # type: ignore[no-untyped-def]
@@ -71,7 +63,8 @@ def test_complete_session_prints_the_residence_certificate(
     import logging
 
     caplog.set_level(logging.DEBUG)
-    running, reader = kiosk
+    running = kiosk
+    reader = sim(running)
     window, session = running.window, running.session
     resident = featured(seeded_db)
     reader.place(identity_of(resident, date.today()))
@@ -92,7 +85,8 @@ def test_complete_session_prints_the_residence_certificate(
     qtbot.waitUntil(lambda: session.step == Step.DONE, timeout=30_000)
     assert "打印完成" in visible_text(window)
 
-    serial = session.last_issued.serial
+    assert session.view.issued is not None
+    serial = session.view.issued.serial
     pdf = Path(seeded_db.data_dir / "printed")
     printed = sorted(pdf.glob("*.pdf"))
     assert len(printed) == 1
@@ -118,7 +112,7 @@ def test_complete_session_prints_the_residence_certificate(
 
     reader.remove()
     qtbot.waitUntil(lambda: session.step == Step.WAITING, timeout=5_000)
-    assert session.resident is None and session.identity is None and session.last_issued is None
+    assert session.view.resident is None and session.view.issued is None
     assert resident.name not in visible_text(window)
     assert resident.masked_id in caplog.text and resident.id_number not in caplog.text
 
@@ -171,7 +165,8 @@ def test_problem_cards_get_a_message_and_a_way_back(
 ) -> None:  # type: ignore[no-untyped-def]
     """GIVEN an unknown person, an expired card or an unreadable card WHEN placed
     THEN the error screen says why in Chinese first, and 返回 goes back to the start."""
-    running, reader = kiosk
+    running = kiosk
+    reader = sim(running)
     session, window = running.session, running.window
     if card == "stranger":
         reader.place(stranger_card(date.today()))
@@ -187,7 +182,8 @@ def test_problem_cards_get_a_message_and_a_way_back(
 
 def test_ineligible_items_are_greyed_with_the_reason(kiosk, qtbot, seeded_db: Config) -> None:  # type: ignore[no-untyped-def]
     """GIVEN a 35-year-old WHEN the elderly-care category is shown THEN age-limited items say why."""
-    running, reader = kiosk
+    running = kiosk
+    reader = sim(running)
     session, window = running.session, running.window
     young = featured(seeded_db, 2)
     reader.place(identity_of(young, date.today()))
@@ -207,33 +203,24 @@ def test_ineligible_items_are_greyed_with_the_reason(kiosk, qtbot, seeded_db: Co
 
 
 def test_out_of_paper_printer_is_shown_before_the_resident_starts(
-    seeded_db: Config, qtbot, tmp_path: Path
+    seeded_db: Config, qtbot, tmp_path: Path, start_kiosk: StartKiosk
 ) -> None:  # type: ignore[no-untyped-def]
     """GIVEN the A4 printer cannot print WHEN the menu shows THEN A4 items say so and cannot start."""
-    from dataclasses import replace
-
-    from card_reader.registry import open_reader
-
     blocked = tmp_path / "not-a-dir"
     blocked.write_text("a file where the printer's folder should be")
     config = replace(seeded_db, printers=replace(seeded_db.printers, a4=blocked.as_uri()))
-    core = build_core(config, migrate=True, create_key=True)
-    reader = open_reader("sim://")
-    running = start_kiosk(core, reader, voice=False, poll_interval=0.2)
-    qtbot.addWidget(running.window)
-    try:
-        reader.place(identity_of(featured(seeded_db), date.today()))
-        qtbot.waitUntil(lambda: running.session.step == Step.MENU, timeout=10_000)
-        item = core.catalog.item("residence_certificate")
-        verdict = running.session.availability(item)
-        assert not verdict.ok and verdict.printer_problem
-        running.window.menu.show_category(item.category)
-        assert "打印机" in running.window.menu.item_buttons[item.id].text()
-        assert not running.session.choose_item(item.id)
-        assert "打印机" in running.window.printer_label.text()
-    finally:
-        running.stop()
-        core.close()
+    running = start_kiosk(config)
+    session = running.session
+    qtbot.waitUntil(lambda: not session.view.printers.a4.can_print, timeout=10_000)
+    sim(running).place(identity_of(featured(seeded_db), date.today()))
+    qtbot.waitUntil(lambda: session.step == Step.MENU, timeout=10_000)
+    item = running.core.catalog.item("residence_certificate")
+    verdict = session.view.availability[item.id]
+    assert not verdict.ok and verdict.printer_problem
+    running.window.menu.show_category(item.category)
+    assert "打印机" in running.window.menu.item_buttons[item.id].text()
+    assert not session.choose_item(item.id)
+    assert "打印机" in running.window.printer_label.text()
 
 
 def test_render_refuses_clearly(seeded_db: Config, tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
@@ -259,7 +246,8 @@ def test_render_refuses_clearly(seeded_db: Config, tmp_path: Path, capsys) -> No
 def test_unplugged_reader_does_not_invite_a_card(kiosk, qtbot) -> None:  # type: ignore[no-untyped-def]
     """GIVEN the waiting screen WHEN the reader is unplugged THEN the screen stops asking for a
     card and says the reader is out of service; WHEN plugged back THEN it asks again."""
-    running, reader = kiosk
+    running = kiosk
+    reader = sim(running)
     waiting = running.window.waiting
     qtbot.waitUntil(lambda: "请将身份证放在" in waiting.hero.text(), timeout=5_000)
     reader.unplug()

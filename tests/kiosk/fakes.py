@@ -1,0 +1,189 @@
+"""Fakes for the session's unit tests: time moved by hand, and a backend with no database.
+
+They are real implementations of the session's seams (Timer, Jobs, SessionBackend), only
+without a clock, a worker thread or SQL, so the state machine is tested in microseconds.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from forms.document import Document
+from kiosk.catalog import CatalogItem
+from kiosk.db.repositories import IssuanceRecord, IssuanceStatus
+from kiosk.issuing import IssuedDocument
+from kiosk.residents import ResidentRecord
+from kiosk.session import ProgressListener
+from kiosk.timing import Timer
+from kiosk.view import Preview
+from printer.base import JobState, PrinterError, PrintJob
+
+
+class ManualClock:
+    """Seconds that pass only when a test says so; fires the timers that come due."""
+
+    def __init__(self) -> None:
+        self.now = 0.0
+        self.timers: list[ManualTimer] = []
+
+    def timer(self, callback: Callable[[], None]) -> Timer:
+        """The TimerFactory for the session."""
+        timer = ManualTimer(self, callback)
+        self.timers.append(timer)
+        return timer
+
+    def advance(self, seconds: float) -> None:
+        """Move time on, firing every timer due on the way, in order."""
+        end = self.now + seconds
+        while True:
+            due = [t for t in self.timers if t.due is not None and t.due <= end]
+            if not due:
+                break
+            first = min(due, key=lambda t: t.due or 0.0)
+            self.now = first.due or self.now
+            first.due = None
+            first.callback()
+        self.now = end
+
+
+@dataclass
+class ManualTimer:
+    """A single-shot timer on a ManualClock."""
+
+    clock: ManualClock
+    callback: Callable[[], None]
+    due: float | None = None
+
+    def start(self, seconds: float) -> None:
+        """Fire after `seconds` of manual time."""
+        self.due = self.clock.now + seconds
+
+    def stop(self) -> None:
+        """Disarm."""
+        self.due = None
+
+    @property
+    def active(self) -> bool:
+        """True while armed."""
+        return self.due is not None
+
+
+@dataclass
+class FakeBackend:
+    """Residents in a dict, documents that are not rendered, a printer that does what it is told.
+
+    `gate` (an Event) makes lookup block until set, for tests of a slow database.
+    """
+
+    residents: dict[str, ResidentRecord] = field(default_factory=dict)
+    lookup_error: Exception | None = None
+    issue_error: Exception | None = None
+    print_error: Exception | None = None
+    gate: threading.Event | None = None
+    issued: list[str] = field(default_factory=list)
+    printed: list[str] = field(default_factory=list)
+    lookups: list[str] = field(default_factory=list)
+
+    def lookup(self, id_number: str) -> ResidentRecord | None:
+        """The resident, after the gate opens."""
+        self.lookups.append(id_number[-4:])
+        if self.gate is not None:
+            self.gate.wait(30)
+        if self.lookup_error is not None:
+            raise self.lookup_error
+        return self.residents.get(id_number)
+
+    def issue(
+        self,
+        resident: ResidentRecord,
+        item: CatalogItem,
+        inputs: Mapping[str, str],
+        *,
+        copies: int,
+        card_type: str,
+    ) -> IssuedDocument:
+        """A record with a serial and a document that names the item."""
+        if self.issue_error is not None:
+            raise self.issue_error
+        serial = f"T-{len(self.issued) + 1:05d}"
+        self.issued.append(serial)
+        now = datetime(2026, 12, 1, 9, 0)
+        record = IssuanceRecord(
+            id=len(self.issued),
+            serial=serial,
+            item_id=item.id,
+            resident_id=resident.id,
+            terminal_id="T",
+            inputs=dict(inputs),
+            paper="a4",
+            copies=copies,
+            created_at=now,
+            status=IssuanceStatus.ISSUED,
+            content_hash=None,
+            reprints=0,
+            void_reason=None,
+        )
+        document = Document(
+            layout=item.layout,
+            paper="a4",
+            title=item.title,
+            body="",
+            serial=serial,
+            issuer_name="测试社区居民委员会",
+            issue_date=now.date(),
+            created_at=now,
+            terminal_id="T",
+            where_to_go=item.where_to_go,
+        )
+        return IssuedDocument(record, document, b"%PDF-fake")
+
+    def print(self, issued: IssuedDocument, on_progress: ProgressListener) -> PrintJob:
+        """Report sent, then done or the configured error."""
+        job = PrintJob(printer_uri="fake://", title=issued.serial)
+        job.advance(JobState.SENT)
+        on_progress(job)
+        if self.print_error is not None:
+            raise self.print_error
+        job.advance(JobState.DONE)
+        on_progress(job)
+        self.printed.append(issued.serial)
+        return job
+
+    def preview(self, pdf: bytes) -> Preview | None:
+        """A one-pixel picture."""
+        return Preview(1, 1, b"\xff\xff\xff")
+
+
+def resident(id_number: str = "610202194303080024", **changes: object) -> ResidentRecord:
+    """A registered resident (83 in 2026, living alone) for the fakes."""
+    values: dict[str, object] = {
+        "id": 1,
+        "id_number": id_number,
+        "name": "张秀兰",
+        "sex": "female",
+        "birth_date": date(1943, 3, 8),
+        "nation": "汉",
+        "phone": "13800000000",
+        "address": "陕西省铜川市王益区红旗街道北关路阳光花园24号楼2单元103室",
+        "community": "红旗街社区",
+        "grid": "第一网格",
+        "building": "24",
+        "unit": "2",
+        "room": "103",
+        "household_id": "H001",
+        "hukou_local": True,
+        "registered_since": date(1990, 10, 11),
+        "tags": frozenset({"living_alone"}),
+    }
+    values.update(changes)
+    return ResidentRecord(**values)  # type: ignore[arg-type]
+
+
+def printer_error(detail: str = "paper out") -> PrinterError:
+    """What a printer raises when its paper runs out mid-job."""
+    from printer.base import PrinterNotReadyError, PrinterState, PrinterStatus
+
+    return PrinterNotReadyError(detail, PrinterStatus(PrinterState.PAPER_OUT, detail))
