@@ -19,11 +19,12 @@ from typing import TYPE_CHECKING
 
 from card_reader.base import Identity
 from card_reader.simulated import SimulatedReader
-from kiosk.app import Core, Kiosk
+from kiosk.app import Core
 from kiosk.db.repositories import IssuanceRepository, ResidentRepository
 from kiosk.demo_cards import DemoCard, expired_card, identity_of, stranger_card
 from kiosk.demo_data import FEATURED, seed_demo
 from kiosk.residents import ResidentRecord
+from kiosk.running import Kiosk
 from kiosk.ui.inputs import ChoiceInput
 from kiosk.view import Step
 

@@ -212,6 +212,8 @@ def _age(birth: date) -> int:
 
 
 def _tags_for(rng: random.Random, age: int, sex: str) -> set[str]:
+    """Random tags by age and sex. Long because it is a table of one rule per tag, read top to
+    bottom; split up it would only scatter the demo's population figures."""
     tags: set[str] = set()
     if age >= 60:
         if rng.random() < 0.25:

@@ -13,18 +13,20 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import datetime
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal
 
 from card_reader.base import CardReaderError, Identity, ReaderState
 from civic.errors import BilingualError
+from kiosk.backend import IssueRequest, Outcome, SessionBackend, issue_and_print
 from kiosk.devices import printer_role
 from kiosk.errors import KioskError, ResidentNotFoundError, resident_message
 from kiosk.jobs import Jobs
+from kiosk.messages import ITEM_MESSAGE, MENU_MESSAGE, PRINTING_MESSAGE, TIMEOUT_MESSAGE
 from kiosk.timing import TimerFactory
 from kiosk.view import (
     Availability,
@@ -35,65 +37,17 @@ from kiosk.view import (
     SessionView,
     Step,
 )
-from printer.base import JobState, PrinterStatus, PrintJob
+from printer.base import JobState, PrinterStatus
 
 if TYPE_CHECKING:
     from kiosk.catalog import Catalog, CatalogItem
-    from kiosk.issuing import IssuedDocument
     from kiosk.residents import ResidentRecord
 
 log = logging.getLogger(__name__)
 
 __all__ = ["KioskSession", "SessionBackend", "Step"]
 
-ProgressListener = Callable[[PrintJob], None]
 
-
-class SessionBackend(Protocol):
-    """What the session asks of the rest of the kiosk; every call runs on the worker thread."""
-
-    def lookup(self, id_number: str) -> ResidentRecord | None:
-        """The registered resident holding this number, or None; RecordError if unreachable."""
-        ...
-
-    def issue(
-        self,
-        resident: ResidentRecord,
-        item: CatalogItem,
-        inputs: Mapping[str, str],
-        *,
-        copies: int,
-        card_type: str,
-    ) -> IssuedDocument:
-        """Record, render and sign one document (nothing printed yet)."""
-        ...
-
-    def print(self, issued: IssuedDocument, on_progress: ProgressListener) -> PrintJob:
-        """Print a recorded document on its item's printer and record the outcome."""
-        ...
-
-    def preview(self, pdf: bytes) -> Preview | None:
-        """A small picture of the first page, or None."""
-        ...
-
-
-@dataclass(frozen=True)
-class _Outcome:
-    """How an issue-and-print job ended (returned, not raised, so the serial is never lost)."""
-
-    issued: IssuedSummary | None
-    error: BaseException | None = None
-
-
-MENU_MESSAGE = Message(
-    "请选择要办理的事项。点上面的类别，可以看到更多事项",
-    "Please choose a service. Tap a category above to see more.",
-)
-ITEM_MESSAGE = Message(
-    "看清楚后，请按蓝色的“打印”按钮", "When you are ready, press the blue Print button."
-)
-PRINTING_MESSAGE = Message("正在打印，请稍候", "Printing, please wait")
-TIMEOUT_MESSAGE = Message("操作超时，已退出", "Timed out; the session has ended.")
 # the steps a resident works in: idle time counts only here
 ACTIVE_STEPS = (Step.MENU, Step.ITEM, Step.ERROR)
 
@@ -247,10 +201,18 @@ class KioskSession(QObject):
         generation, card_type = self._generation, self._card_type
         self._set(replace(self._view, job=JobState.QUEUED))
         self._go(Step.PRINTING, PRINTING_MESSAGE)
+        request = IssueRequest(resident, item, clean, copies, card_type)
+
+        def issued(summary: IssuedSummary, preview: Preview | None) -> None:
+            self._jobs.post(lambda: self._on_issued(generation, summary, preview))
+
+        def progress(state: JobState) -> None:
+            self._jobs.post(lambda: self._on_progress(generation, state))
+
         self._jobs.submit(
-            lambda: self._issue_and_print(generation, resident, item, clean, copies, card_type),
+            lambda: issue_and_print(self._backend, request, issued, progress),
             lambda outcome: self._on_outcome(generation, outcome),
-            lambda exc: self._on_outcome(generation, _Outcome(None, exc)),
+            lambda exc: self._on_outcome(generation, Outcome(None, exc)),
         )
         return True
 
@@ -292,39 +254,6 @@ class KioskSession(QObject):
         self.session_ended.emit(reason)
 
     # --- worker side ---------------------------------------------------------------------
-    def _issue_and_print(
-        self,
-        generation: int,
-        resident: ResidentRecord,
-        item: CatalogItem,
-        inputs: Mapping[str, str],
-        copies: int,
-        card_type: str,
-    ) -> _Outcome:
-        """Runs on the worker: record and render, show the serial and picture, print."""
-        try:
-            issued = self._backend.issue(resident, item, inputs, copies=copies, card_type=card_type)
-        except Exception as exc:
-            return _Outcome(None, exc)
-        summary = IssuedSummary(
-            serial=issued.serial,
-            title=issued.document.title,
-            where_to_go=issued.document.where_to_go or "",
-            staff_review=item.staff_review,
-        )
-        preview = self._backend.preview(issued.pdf)
-        self._jobs.post(lambda: self._on_issued(generation, summary, preview))
-
-        def progress(job: PrintJob) -> None:
-            state = job.state
-            self._jobs.post(lambda: self._on_progress(generation, state))
-
-        try:
-            self._backend.print(issued, progress)
-        except Exception as exc:
-            return _Outcome(summary, exc)
-        return _Outcome(summary)
-
     # --- results, on the UI thread -------------------------------------------------------
     def _on_resident(self, generation: int, masked: str, found: ResidentRecord | None) -> None:
         if generation != self._generation or self.step != Step.READING:
@@ -362,7 +291,7 @@ class KioskSession(QObject):
         if generation == self._generation and self.step == Step.PRINTING:
             self._set(replace(self._view, job=state))
 
-    def _on_outcome(self, generation: int, outcome: _Outcome) -> None:
+    def _on_outcome(self, generation: int, outcome: Outcome) -> None:
         if generation != self._generation:
             return
         if outcome.issued is not None:

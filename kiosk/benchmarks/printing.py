@@ -99,7 +99,8 @@ def slip_wire_bytes(config: Config) -> Measurement:
 
 def confirm_to_cups_submitted(config: Config) -> Measurement:
     """From the resident's confirm (KioskSession.submit on 居住证明) to the job accepted by cupsd
-    (its PrintJob reaches "sent": `lp` returned the CUPS job id).
+    (its PrintJob reaches "sent": `lp` returned the CUPS job id). Long on purpose: one linear
+    script (start cupsd, the kiosk, warm up, measure, stop), easier to check read in one piece.
 
     The whole kiosk runs (window offscreen, no reader, no voice) on a scratch register with an
     A4 printer `cups://KIOSK_PDF?server=...`: a private cupsd with a cups-pdf queue, started and

@@ -14,7 +14,8 @@ from PySide6.QtCore import QTimer, QtMsgType, qInstallMessageHandler
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QApplication, QWidget
 
-from kiosk.app import Core, Kiosk
+from kiosk.app import Core
+from kiosk.running import Kiosk
 from kiosk.session import KioskSession
 from kiosk.ui import probe
 from kiosk.ui.main_window import KioskWindow

@@ -12,11 +12,11 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from forms.document import Document
+from kiosk.backend import ProgressListener
 from kiosk.catalog import CatalogItem
 from kiosk.db.repositories import IssuanceRecord, IssuanceStatus
 from kiosk.issuing import IssuedDocument
 from kiosk.residents import ResidentRecord
-from kiosk.session import ProgressListener
 from kiosk.timing import Timer
 from kiosk.view import Preview
 from printer.base import JobState, PrinterError, PrintJob
