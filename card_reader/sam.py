@@ -9,6 +9,7 @@ find-card attempts, default 0.1) and ``newest_address=1`` (also read 30 03). The
 from __future__ import annotations
 
 import logging
+import termios
 import threading
 import time
 from collections.abc import Callable
@@ -43,6 +44,7 @@ from card_reader.ga467 import (
 from card_reader.state import ReaderStateKeeper
 from card_reader.textblock import parse_newest_address, parse_text_block
 from card_reader.uri import query_float, split_reader_uri
+from civic.crashpoints import crashpoint
 
 log = logging.getLogger(__name__)
 
@@ -239,7 +241,8 @@ class SamReader(ReaderStateKeeper):
                 if attempt == self.retries:
                     raise
                 log.info("%s: %s; asking again", command.name, exc.detail)
-            except (serial.SerialException, OSError) as exc:
+            except (serial.SerialException, OSError, termios.error) as exc:
+                # termios.error (not an OSError): tcflush on a port whose device is gone
                 self.close()
                 raise NoReaderError(f"{self.port}: {exc}") from None
         raise AssertionError("unreachable")
@@ -262,6 +265,8 @@ class SamReader(ReaderStateKeeper):
             chunk = port.read(self._decoder.pending())
             if chunk:
                 self._decoder.feed(chunk)
+                if command is Command.READ_TEXT_PHOTO:
+                    crashpoint("mid_card_read")  # the card's answer part-way over the wire
 
     def _require_port(self) -> SerialPort:
         if self._serial is None:

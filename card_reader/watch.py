@@ -49,7 +49,8 @@ class ReaderWatcher(threading.Thread):
     Events: "state" (ReaderState, on every change), "card" (a checked Identity), "removed"
     (None, once the card leaves), "error" (the CardReaderError: unreadable, expired, invalid
     number, reader fault...). After a card or an error the watcher waits for the card to
-    leave before reading again. stop() returns within about `poll` seconds.
+    leave before reading again; after a reader fault (the reader closed and re-opened) it says
+    "removed" once it finds no card. stop() returns within about `poll` seconds.
 
     Nothing ends the thread but stop(): an unexpected exception from the driver or the checks
     is logged with its traceback and handled like a reader fault (state ERROR, the reader
@@ -73,6 +74,9 @@ class ReaderWatcher(threading.Thread):
         self.retry = retry
         self._halt = threading.Event()
         self._state: ReaderState | None = None
+        # a fault mid-read reported an error and re-opened the reader without waiting for the
+        # card to leave: the listener is owed a "removed" once no card is found
+        self._owes_removal = False
 
     @property
     def state(self) -> ReaderState | None:
@@ -130,6 +134,8 @@ class ReaderWatcher(threading.Thread):
             identity = self._guarded("check", lambda: check_identity(identity, self.today()))
         except NoCardError:
             self._emit_state(ReaderState.READY)
+            if self._owes_removal:
+                self._emit("removed", None)
             return True
         except LOST as exc:
             return self._lost(exc)
@@ -142,6 +148,7 @@ class ReaderWatcher(threading.Thread):
             log.warning("reader fault: %s", exc.detail)
             self._emit_state(ReaderState.ERROR)
             self._emit("error", exc)
+            self._owes_removal = True
             self._fault()
             return False
         self._emit_state(ReaderState.CARD_PRESENT)
@@ -179,6 +186,8 @@ class ReaderWatcher(threading.Thread):
 
     def _lost(self, exc: CardReaderError) -> bool:
         log.warning("reader %s lost: %s", self.reader.uri, exc.detail)
+        if self._owes_removal:
+            self._emit("removed", None)
         self._emit_state(exc.state)
         self._close()
         self._halt.wait(self.retry)
@@ -210,6 +219,8 @@ class ReaderWatcher(threading.Thread):
         self._emit("state", state)
 
     def _emit(self, event: str, payload: ReaderEvent) -> None:
+        if event == "removed":
+            self._owes_removal = False
         if self._halt.is_set():
             return
         try:

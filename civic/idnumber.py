@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 CHECK_CHARS = "10X98765432"
 
@@ -31,3 +33,11 @@ def mask_id_number(number: str | None) -> str:
     if len(text) <= 10:
         return text[:2] + "*" * max(len(text) - 4, 0) + text[-2:]
     return text[:6] + "*" * (len(text) - 10) + text[-4:]
+
+
+_IN_TEXT = re.compile(r"(?<![0-9])[0-9]{17}[0-9Xx](?![0-9])")
+
+
+def mask_in_text(text: str) -> str:
+    """`text` with every 18-character ID number in it masked (log lines, tracebacks)."""
+    return _IN_TEXT.sub(lambda m: mask_id_number(m.group()), text)

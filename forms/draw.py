@@ -192,3 +192,18 @@ def boxed_mark(
 def reprint_label(doc: Document) -> str | None:
     """补打 n for reprints, None for the original."""
     return f"补打 {doc.reprint}" if doc.reprint else None
+
+
+def notes_of(doc: Document) -> list[str]:
+    """The lines a receiving office checks: the basis, who handled it, the number to call."""
+    notes = []
+    if doc.legal_basis:
+        notes.append(f"出具依据：{doc.legal_basis}")
+    tail = []
+    if doc.handled_by:
+        tail.append(f"经办人：{doc.handled_by}")
+    if doc.contact_phone:
+        tail.append(f"核验电话：{doc.contact_phone}")
+    if tail:
+        notes.append("　".join(tail))
+    return notes

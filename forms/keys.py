@@ -1,15 +1,17 @@
-"""The district's Ed25519 signing key and the public keys trusted to verify documents.
+"""Ed25519 key pairs on disk: a terminal's signing key, the district root, and legacy keys.
 
 Layout of a key directory::
 
     key_dir/signing_key.pem      private key, PKCS#8 PEM, mode 0600 (only on issuing terminals)
     key_dir/signing_key.pub.pem  its public key, SubjectPublicKeyInfo PEM
-    key_dir/trusted/*.pub.pem    other public keys this machine accepts (other districts, old keys)
-
+    key_dir/trusted/*.pub.pem    legacy keys this machine accepts without a certificate (the
+                                 single district key of installations before issue 13)
     key_dir/signing_key.lock     taken exclusively while a pair is written, shared while one is read
 
-A key is named by its fingerprint: the first 8 bytes of SHA-256 over the raw 32-byte public key,
-as upper-case hex in groups of four (3F2A-91C0-5B7E-0D14), printed on every document's footer.
+The district root's pair uses the same scheme under the name ``root_key`` in its own directory
+(see forms.trust). A key is named by its fingerprint: the first 8 bytes of SHA-256 over the raw
+32-byte public key, as upper-case hex in groups of four (3F2A-91C0-5B7E-0D14), printed on every
+document's footer and carried in every payload.
 """
 
 from __future__ import annotations
@@ -30,11 +32,18 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey,
 
 from forms.errors import KeyFileError, KeyMissingError
 
-PRIVATE_FILE = "signing_key.pem"
-PUBLIC_FILE = "signing_key.pub.pem"
-LOCK_FILE = "signing_key.lock"
+KEY_NAME = "signing_key"  # a terminal's key; the district root uses ROOT_NAME in its own dir
+ROOT_NAME = "root_key"
+PRIVATE_FILE = f"{KEY_NAME}.pem"
+PUBLIC_FILE = f"{KEY_NAME}.pub.pem"
+LOCK_FILE = f"{KEY_NAME}.lock"
 TRUSTED_DIR = "trusted"
 FINGERPRINT_BYTES = 8
+
+
+def _files(name: str) -> tuple[str, str, str]:
+    """(private, public, lock) file names of the key pair called `name`."""
+    return f"{name}.pem", f"{name}.pub.pem", f"{name}.lock"
 
 
 def raw_public_bytes(public_key: Ed25519PublicKey) -> bytes:
@@ -67,9 +76,14 @@ def public_pem(public_key: Ed25519PublicKey) -> str:
 
 @dataclass(frozen=True)
 class SigningKey:
-    """A private Ed25519 key with its public half and printed fingerprint."""
+    """A private Ed25519 key with its public half and printed fingerprint.
+
+    `verify_url` is where the documents it signs are checked (the QR link's base, from the
+    `verify.base_url` setting); empty means forms.verify.DEFAULT_BASE_URL.
+    """
 
     private_key: Ed25519PrivateKey
+    verify_url: str = ""
 
     @property
     def public_key(self) -> Ed25519PublicKey:
@@ -108,7 +122,7 @@ def _private_pem(key: SigningKey) -> bytes:
     )
 
 
-def _write_atomic(path: Path, data: bytes, mode: int) -> None:
+def write_atomic(path: Path, data: bytes, mode: int) -> None:
     """Write a temp file beside `path`, fsync it, set `mode`, rename it over `path`: a reader
     (or a crash) sees the old file or the whole new one, never a part."""
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
@@ -128,7 +142,8 @@ def _write_atomic(path: Path, data: bytes, mode: int) -> None:
         raise
 
 
-def _fsync_dir(directory: Path) -> None:
+def fsync_dir(directory: Path) -> None:
+    """Make a rename in `directory` durable."""
     fd = os.open(directory, os.O_RDONLY | os.O_DIRECTORY)
     try:
         os.fsync(fd)
@@ -136,16 +151,17 @@ def _fsync_dir(directory: Path) -> None:
         os.close(fd)
 
 
-def _remove_stale_temps(key_dir: Path) -> None:
+def _remove_stale_temps(key_dir: Path, name: str) -> None:
     """Temp files left by a writer that died mid-way (only the lock holder writes temps)."""
-    for pattern in (f".{PRIVATE_FILE}.*.tmp", f".{PUBLIC_FILE}.*.tmp", f"{PRIVATE_FILE}.tmp"):
+    private, public, _ = _files(name)
+    for pattern in (f".{private}.*.tmp", f".{public}.*.tmp", f"{private}.tmp"):
         for stale in key_dir.glob(pattern):
             stale.unlink(missing_ok=True)
 
 
 @contextlib.contextmanager
-def _pair_lock(key_dir: Path, *, exclusive: bool) -> Iterator[None]:
-    """flock on key_dir/signing_key.lock: exclusive while a pair is written, shared while read.
+def _pair_lock(key_dir: Path, name: str, *, exclusive: bool) -> Iterator[None]:
+    """flock on key_dir/<name>.lock: exclusive while a pair is written, shared while read.
 
     A reader that cannot open the lock file (no writer has made one yet, or it may not read
     it) reads without: a new pair is published public file first, so a private file never
@@ -153,7 +169,7 @@ def _pair_lock(key_dir: Path, *, exclusive: bool) -> Iterator[None]:
     """
     flags = os.O_RDWR | os.O_CREAT if exclusive else os.O_RDONLY
     try:
-        fd = os.open(key_dir / LOCK_FILE, flags | os.O_CLOEXEC, 0o600)
+        fd = os.open(key_dir / _files(name)[2], flags | os.O_CLOEXEC, 0o600)
     except OSError:
         if exclusive:
             raise
@@ -167,18 +183,20 @@ def _pair_lock(key_dir: Path, *, exclusive: bool) -> Iterator[None]:
             os.close(fd)  # closing releases the lock
 
 
-def generate(key_dir: Path, *, overwrite: bool = False) -> SigningKey:
-    """Create a new key pair in key_dir (private file 0600, public 0644, directory 0700).
+def generate(
+    key_dir: Path, *, overwrite: bool = False, name: str = KEY_NAME, public_mode: int = 0o644
+) -> SigningKey:
+    """Create a new key pair in key_dir (private file 0600, public `public_mode`, directory 0700).
 
     Raises KeyFileError if a private key already exists and `overwrite` is false: replacing the
     district key makes every document signed with the old one unverifiable here. The pair is
     written under an exclusive lock, each file to a temp file that is fsynced and renamed into
     place (public first, so the private file's arrival completes the pair).
     """
-    return _create(Path(key_dir), overwrite=overwrite)
+    return _create(Path(key_dir), name, overwrite=overwrite, public_mode=public_mode)
 
 
-def load_signing_key(key_dir: Path, *, create: bool = False) -> SigningKey:
+def load_signing_key(key_dir: Path, *, create: bool = False, name: str = KEY_NAME) -> SigningKey:
     """The private key from key_dir, checked against its public file.
 
     With `create`, a directory without a private key first gets a new pair, made once under an
@@ -191,33 +209,36 @@ def load_signing_key(key_dir: Path, *, create: bool = False) -> SigningKey:
     """
     key_dir = Path(key_dir)
     try:
-        with _pair_lock(key_dir, exclusive=False):
-            return _read_pair(key_dir)
+        with _pair_lock(key_dir, name, exclusive=False):
+            return _read_pair(key_dir, name)
     except KeyMissingError:
         if not create:
             raise
-    return _create(key_dir, overwrite=False, exist_ok=True)
+    return _create(key_dir, name, overwrite=False, exist_ok=True)
 
 
-def _create(key_dir: Path, *, overwrite: bool, exist_ok: bool = False) -> SigningKey:
+def _create(
+    key_dir: Path, name: str, *, overwrite: bool, exist_ok: bool = False, public_mode: int = 0o644
+) -> SigningKey:
     """Under the exclusive lock: the existing pair (exist_ok), a refusal, or a new pair."""
-    private_path = key_dir / PRIVATE_FILE
+    private_file, public_file, _ = _files(name)
+    private_path = key_dir / private_file
     if private_path.exists() and not (overwrite or exist_ok):
         raise _refusal(private_path)  # before touching the directory
     try:
         key_dir.mkdir(parents=True, exist_ok=True)
         os.chmod(key_dir, 0o700)
-        (key_dir / TRUSTED_DIR).mkdir(exist_ok=True)
-        with _pair_lock(key_dir, exclusive=True):
+        (key_dir / TRUSTED_DIR).mkdir(mode=0o700, exist_ok=True)
+        with _pair_lock(key_dir, name, exclusive=True):
             if private_path.exists() and not overwrite:
                 if exist_ok:
-                    return _read_pair(key_dir)  # another process made it first: use that one
+                    return _read_pair(key_dir, name)  # another process made it first: use it
                 raise _refusal(private_path)
-            _remove_stale_temps(key_dir)
+            _remove_stale_temps(key_dir, name)
             key = SigningKey.generate_ephemeral()
-            _write_atomic(key_dir / PUBLIC_FILE, key.public_pem().encode("ascii"), 0o644)
-            _write_atomic(private_path, _private_pem(key), 0o600)
-            _fsync_dir(key_dir)
+            write_atomic(key_dir / public_file, key.public_pem().encode("ascii"), public_mode)
+            write_atomic(private_path, _private_pem(key), 0o600)
+            fsync_dir(key_dir)
             return key
     except KeyFileError:
         raise
@@ -237,15 +258,16 @@ def _refusal(private_path: Path) -> KeyFileError:
     )
 
 
-def _read_pair(key_dir: Path) -> SigningKey:
-    key = SigningKey(_read_private(key_dir / PRIVATE_FILE))
-    public_path = key_dir / PUBLIC_FILE
+def _read_pair(key_dir: Path, name: str) -> SigningKey:
+    private_file, public_file, _ = _files(name)
+    key = SigningKey(_read_private(key_dir / private_file))
+    public_path = key_dir / public_file
     if not public_path.exists():
         return key
     public = load_public_key_file(public_path)
     if raw_public_bytes(public) != raw_public_bytes(key.public_key):
         raise KeyFileError(
-            f"{key_dir / PRIVATE_FILE} (key {key.fingerprint}) does not match {public_path} "
+            f"{key_dir / private_file} (key {key.fingerprint}) does not match {public_path} "
             f"(key {fingerprint(public)})",
             zh="签名密钥与公钥文件不匹配，请联系工作人员",
             en="The signing key does not match its public key file. Please ask staff.",
@@ -258,10 +280,13 @@ def _read_private(path: Path) -> Ed25519PrivateKey:
         mode = path.stat().st_mode
         data = path.read_bytes()
     except FileNotFoundError as exc:
+        command = (
+            "kiosk keys init-root" if path.name.startswith(ROOT_NAME) else "kiosk keys request"
+        )
         raise KeyMissingError(
-            f"no signing key at {path} (run: kiosk keys init)",
-            zh="未找到签名密钥，请联系工作人员（kiosk keys init）",
-            en="No signing key: run `kiosk keys init`.",
+            f"no key at {path} (run: {command})",
+            zh=f"未找到签名密钥，请联系工作人员（{command}）",
+            en=f"No signing key: run `{command}`.",
         ) from exc
     except OSError as exc:
         raise KeyFileError(f"cannot read {path}: {exc}") from exc

@@ -2,15 +2,19 @@
 
 Rules: no line starts with closing punctuation (，。、；：？！）」』》】 and their ASCII
 equivalents), no line ends with opening punctuation (（「『《【), and runs of digits or Latin
-letters (a number, a masked ID number, a date like 2025-03-01, a word) are never split unless a
-single run is wider than the whole line. reportlab's `wordWrap='CJK'` does not guarantee this.
+letters (a number, a masked ID number 610202********1234, a serial, a phone number, a date like
+2025-03-01 or 2025年3月1日, a word) are never split unless a single run is wider than the whole
+line. reportlab's `wordWrap='CJK'` does not guarantee this.
 
 The text is cut into unbreakable clusters (opening marks + one character or Latin/number run +
-closing marks) which are then filled greedily into lines.
+closing marks) which are then filled greedily into lines. When a cluster is wider than a line,
+its marks give way first: a run that fits a line is kept whole even if that puts a closing mark
+at the start of the next line (a split number misleads; a stray mark does not).
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 from reportlab.pdfbase.pdfmetrics import stringWidth
@@ -34,6 +38,8 @@ WORD_CHARS = frozenset(
 #: Inside a run only when a run character follows: 8:30, 1,000.
 INNER = frozenset(":,")
 SPACES = frozenset(" \t\u3000")
+#: Mixed runs that read as one value: Chinese dates 2025年3月1日, 2025年3月, 3月1日.
+PROTECTED = re.compile(r"[0-9]{4}年[0-9]{1,2}月(?:[0-9]{1,2}日)?|[0-9]{1,2}月[0-9]{1,2}日")
 
 
 def _tokens(text: str) -> Iterator[str]:
@@ -41,7 +47,11 @@ def _tokens(text: str) -> Iterator[str]:
     i, n = 0, len(text)
     while i < n:
         ch = text[i]
-        if ch in WORD_CHARS and ch not in CLOSING:
+        protected = PROTECTED.match(text, i) if ch.isascii() and ch.isdigit() else None
+        if protected is not None:
+            yield protected.group()
+            i = protected.end()
+        elif ch in WORD_CHARS and ch not in CLOSING:
             j = i + 1
             while j < n and (
                 text[j] in WORD_CHARS
@@ -105,8 +115,37 @@ def clusters(text: str) -> list[str]:
     return out
 
 
+def _strip_marks(cluster: str) -> tuple[str, str, str]:
+    """(leading opening marks, core, trailing closing marks) of a cluster."""
+    start, end = 0, len(cluster)
+    while start < end and cluster[start] in OPENING:
+        start += 1
+    while end > start and cluster[end - 1] in CLOSING:
+        end -= 1
+    return cluster[:start], cluster[start:end], cluster[end:]
+
+
 def _split_wide(cluster: str, font_name: str, font_size: float, width: float) -> list[str]:
-    """Split a cluster wider than a line, preferring cut points the rules allow."""
+    """Split a cluster wider than a line: its marks first (the run stays whole when it fits a
+    line), else at the cut points the rules allow."""
+    lead, core, tail = _strip_marks(cluster)
+    if core and (lead or tail):
+        if stringWidth(lead + core, font_name, font_size) <= width:
+            head = [lead + core]
+        elif stringWidth(core, font_name, font_size) <= width:
+            head = [lead, core] if lead else [core]
+        else:
+            head = _split_chars(lead + core, font_name, font_size, width)
+        if not tail:
+            return head
+        if stringWidth(head[-1] + tail, font_name, font_size) <= width:
+            return [*head[:-1], head[-1] + tail]
+        return head + _split_chars(tail, font_name, font_size, width)
+    return _split_chars(cluster, font_name, font_size, width)
+
+
+def _split_chars(cluster: str, font_name: str, font_size: float, width: float) -> list[str]:
+    """Split text wider than a line where it fills the line, avoiding illegal cut points."""
     pieces: list[str] = []
     rest = cluster
     while rest:

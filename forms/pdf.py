@@ -25,8 +25,24 @@ class PdfBitmap(Protocol):
         ...
 
 
+class PdfTextPage(Protocol):
+    """The text layer of one page (pypdfium2.PdfTextPage)."""
+
+    def get_text_range(self) -> str:
+        """All characters of the page, in content-stream order."""
+        ...
+
+    def close(self) -> None:
+        """Free the native text page."""
+        ...
+
+
 class PdfPage(Protocol):
     """One page (pypdfium2.PdfPage)."""
+
+    def get_textpage(self) -> PdfTextPage:
+        """The page's text layer."""
+        ...
 
     def get_width(self) -> float:
         """Width in points."""

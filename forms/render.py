@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from civic.crashpoints import crashpoint
 from forms.document import Document
 from forms.errors import FormsError, LayoutOverflowError
 from forms.fonts import FontSet, load_fonts
@@ -43,4 +44,6 @@ def render(doc: Document, fonts: FontSet | None = None) -> bytes:
     expected = ("slip58", "slip80") if doc.layout == "slip" else ("a4",)
     if doc.paper not in expected:
         raise UnknownLayoutError(f"layout {doc.layout} cannot be printed on {doc.paper!r}")
-    return layout(doc, fonts or load_fonts())
+    pdf = layout(doc, fonts or load_fonts())
+    crashpoint("mid_render")  # the page is drawn, the bytes not yet handed back
+    return pdf

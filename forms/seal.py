@@ -14,6 +14,9 @@ from functools import lru_cache
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 
+from forms.document import Document
+from forms.errors import FormsError
+
 SEAL_RED = (0.86, 0.08, 0.10)
 SEAL_LABEL = "证明专用章"
 MAX_SPAN = 250.0  # degrees of arc the issuer name may take
@@ -32,6 +35,14 @@ class SealGeometry:
     label_font_size: float
     label_y: float
     label_space: float
+
+
+class SealRefusedError(FormsError):
+    """A seal was asked for on a paper that must not carry one (a form, a slip, a pending
+    review application): a programming error, never something a resident can cause."""
+
+    message_zh = "此文件不能加盖公章，请联系工作人员"
+    message_en = "This paper must not be sealed. Please ask staff."
 
 
 @lru_cache(maxsize=32)
@@ -119,3 +130,13 @@ def draw_seal(
     )
     canvas.drawString(cx - width / 2, cy + g.label_y, SEAL_LABEL, mode=2, charSpace=g.label_space)
     canvas.restoreState()
+
+
+def stamp_document(
+    canvas: Canvas, doc: Document, cx: float, cy: float, radius: float, font_name: str
+) -> None:
+    """Stamp the issuer's seal on `doc`: only a final certificate may carry it (SealRefusedError
+    otherwise), so no layout can seal a form, a notice or a paper still awaiting review."""
+    if not doc.sealed:
+        raise SealRefusedError(f"{doc.serial}: a {doc.status} {doc.layout} is never sealed")
+    draw_seal(canvas, cx, cy, radius, doc.issuer_name, font_name)

@@ -1,53 +1,50 @@
-"""Signed QR payloads: what a receiving office scans to check a document offline.
+"""Signed QR payloads: what a receiving office scans to check a document, online or offline.
 
-Payload text: ``KV1:`` followed by unpadded RFC 4648 base32 (upper-case letters and 2-7, so the
-whole text is in the QR alphanumeric set and a version-10 code holds it). The decoded bytes are::
-
-    u16  issue date, days since 2000-01-01
-    u8+  serial (ASCII)            u8+  item id (UTF-8)        u8+  masked ID number (ASCII)
-    16   identity hash: scrypt(name + "\\n" + ID number, salt = serial), so the full number is
-         never in the payload and is slow to brute-force from the masked one
-    16   content digest: SHA-256 (truncated) of the document's variable content
-    8    key fingerprint (SHA-256 of the raw public key, truncated)
-    64   Ed25519 signature over b"KV1\\0" + everything above
-
-(``u8+`` = one length byte, then that many bytes.) About 170 bytes, 275 characters.
+A document's QR code is a link, ``<verify base URL>#<payload>`` (format KV2, forms.payload):
+the phone opens the district's verification page, which checks the signature in the browser;
+the fragment never reaches a server. The payload names its signing key; a TrustStore
+(forms.trust) says whether that key is certified by a district root for this document's
+community on its issue date, and not revoked. Older documents carry KV1 text, checked against
+keys trusted directly (legacy). Whether a serial has been voided is not in the payload: the
+caller asks the issuance records or a signed void list.
 
 The PDF carries the same text in its document information dictionary under /Keywords, so
-`kiosk verify FILE.pdf` can check a file without scanning it. Whether a serial has been voided
-is not in the payload: the caller looks it up in the issuance records.
+`kiosk verify FILE.pdf` can check a file without scanning it, and then compare the file's visible
+text with the digest the payload signs (forms.pagetext).
 """
 
 from __future__ import annotations
 
-import base64
-import binascii
 import hashlib
 import json
-import struct
-from dataclasses import MISSING, dataclass, fields, is_dataclass
+import re
+import unicodedata
+from collections.abc import Mapping
+from dataclasses import MISSING, dataclass, fields, is_dataclass, replace
 from datetime import date, datetime, timedelta
-from typing import TypeAlias
+from typing import ClassVar, TypeAlias
 
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from civic.idnumber import mask_id_number
+from forms import payload
 from forms.document import Document
 from forms.errors import FormsError
-from forms.keys import FINGERPRINT_BYTES, SigningKey, format_fingerprint
+from forms.keys import SigningKey, format_fingerprint
+from forms.payload import STATUS_ISSUED, STATUS_PENDING, MalformedPayloadError, PayloadFields
 from forms.pdf import UnreadablePdfError, open_pdf
+from forms.qr import MAX_VERSION, qr_version
+from forms.trust import PURPOSE_DOCUMENTS, KeyCertificate, TrustStore
 
-PREFIX = "KV1:"
-SIGNED_CONTEXT = b"KV1\0"
-EPOCH = date(2000, 1, 1)
-DIGEST_BYTES = 16
-IDENTITY_BYTES = 16
-SIGNATURE_BYTES = 64
-# scrypt cost: ~40 ms per hash here. The masked ID hides only the birth date (~36 500 values),
-# so a fast hash would give the full ID number back to anyone who knows the name.
+PREFIX = payload.KV1_PREFIX
+DEFAULT_BASE_URL = "http://127.0.0.1:8470/v/"  # `kiosk verify-server` on this machine
+# KV1 identity hash: scrypt, ~40 ms here. Browsers have no scrypt, so KV2 uses PBKDF2-HMAC-SHA256
+# (WebCrypto has it) at OWASP's count. The masked ID hides only the birth date, so a fast hash
+# would give the full ID number back to anyone who knows the name.
 SCRYPT_N, SCRYPT_R, SCRYPT_P = 2**14, 8, 1
-#: Document fields left out of the content digest: they differ between copies and prints of one
+PBKDF2_ITERATIONS = 600_000
+#: Document fields left out of content_digest: they differ between copies and prints of one
 #: issuance, or are derived from the signature itself.
 DIGEST_EXCLUDED = frozenset({"qr_payload", "reprint", "copy_mark", "key_fingerprint", "paper"})
 
@@ -60,51 +57,100 @@ class InvalidPayloadError(FormsError):
     REASON_MALFORMED = "malformed"
     REASON_UNKNOWN_KEY = "unknown key"
     REASON_BAD_SIGNATURE = "bad signature"
+    REASON_REVOKED = "revoked key"
+    REASON_KEY_NOT_VALID = "key not valid on the issue date"
+    REASON_COMMUNITY = "community mismatch"
+    REASON_TEXT = "visible text mismatch"
     message_zh = "验证失败：证明无效"
     message_en = "Verification failed: the document is not valid."
+    WORDS: ClassVar[dict[str, str]] = {
+        REASON_MALFORMED: "二维码内容格式错误",
+        REASON_UNKNOWN_KEY: "签发密钥不在信任列表中",
+        REASON_BAD_SIGNATURE: "签名不符，内容被篡改",
+        REASON_REVOKED: "签发密钥已被吊销",
+        REASON_KEY_NOT_VALID: "出具日期不在签发密钥的有效期内",
+        REASON_COMMUNITY: "证明所属社区与签发密钥的社区不符",
+        REASON_TEXT: "文件上的文字与签名内容不符，文件被修改过",
+    }
 
     def __init__(self, reason: str, detail: str = "") -> None:
-        zh = {
-            self.REASON_MALFORMED: "二维码内容格式错误",
-            self.REASON_UNKNOWN_KEY: "签发密钥不在信任列表中",
-            self.REASON_BAD_SIGNATURE: "签名不符，内容可能被篡改",
-        }.get(reason, "证明无效")
+        zh = self.WORDS.get(reason, "证明无效")
         super().__init__(detail or reason, zh=zh, en=f"Invalid: {reason}")
         self.reason = reason
 
 
 @dataclass(frozen=True)
 class VerifiedPayload:
-    """The particulars of a payload whose signature checked out."""
+    """The particulars of a payload whose signature checked out (either format)."""
 
     serial: str
-    item_id: str
+    item_id: str  # KV1 only ("" for KV2, which signs the document name instead)
     masked_id: str
     issue_date: date
     identity_hash: bytes
-    content_digest: str  # hex, as content_digest() returns it
+    content_digest: str  # hex: KV1 content_digest(doc); KV2 the visible-text digest
     key_fingerprint: str
+    version: int = 1
+    status: int = STATUS_ISSUED
+    document_name: str = ""
+    validity_days: int | None = None
+    community_code: str = ""
+    certificate: KeyCertificate | None = None  # None: a key trusted directly (legacy)
+
+    @property
+    def pending(self) -> bool:
+        """True for a 待审核 paper: genuine, but staff have not approved it yet."""
+        return self.status == STATUS_PENDING
+
+    @property
+    def community(self) -> str:
+        """The community's name as its certificate gives it ("" without one)."""
+        return self.certificate.community if self.certificate else ""
+
+    @property
+    def valid_until(self) -> date | None:
+        """Last day of validity (本证明自出具之日起N日内有效 counts the issue date as day 1)."""
+        if not self.validity_days:
+            return None
+        return self.issue_date + timedelta(days=self.validity_days - 1)
+
+    def expired(self, today: date) -> bool:
+        """True once the stated validity has run out."""
+        until = self.valid_until
+        return until is not None and today > until
 
     def matches_identity(self, name: str, id_number: str) -> bool:
         """True if the card holder in front of the verifier is the one the document names."""
-        return identity_hash(name, id_number, self.serial) == self.identity_hash
+        return identity_hash(name, id_number, self.serial, self.version) == self.identity_hash
+
+    def matches_text(self, page_texts: list[str]) -> bool:
+        """True if a PDF showing `page_texts` shows what was signed (KV2 only)."""
+        from forms.pagetext import text_digest
+
+        return self.version == 2 and text_digest(page_texts).hex() == self.content_digest
 
     def matches_document(self, doc: Document) -> bool:
         """True if `doc` has the content this payload signed (e.g. a stored issuance)."""
-        return content_digest(doc) == self.content_digest
+        if self.version == 1:
+            return content_digest(doc) == self.content_digest
+        from forms.pagetext import pdf_text_digest
+        from forms.render import render
+
+        return pdf_text_digest(render(doc)).hex() == self.content_digest
 
 
-def identity_hash(name: str, id_number: str, serial: str) -> bytes:
-    """Salted, deliberately slow hash binding a document to its holder."""
-    secret = f"{name.strip()}\n{id_number.strip().upper()}".encode()
-    return hashlib.scrypt(
-        secret,
-        salt=b"KV1 identity\0" + serial.encode("ascii"),
-        n=SCRYPT_N,
-        r=SCRYPT_R,
-        p=SCRYPT_P,
-        dklen=IDENTITY_BYTES,
-    )
+def identity_hash(name: str, id_number: str, serial: str, version: int = 2) -> bytes:
+    """Salted, deliberately slow hash binding a document to its holder (KV1: scrypt, KV2:
+    PBKDF2-HMAC-SHA256; the verification page computes the same in the browser)."""
+    number = re.sub(r"\s", "", unicodedata.normalize("NFKC", id_number)).upper()
+    secret = f"{name.strip()}\n{number}".encode()
+    if version == 1:
+        return hashlib.scrypt(
+            secret, salt=b"KV1 identity\0" + serial.encode("ascii"), n=SCRYPT_N, r=SCRYPT_R,
+            p=SCRYPT_P, dklen=payload.IDENTITY_BYTES[1],
+        )  # fmt: skip
+    salt = b"KV2 identity\0" + serial.encode("ascii")
+    return hashlib.pbkdf2_hmac("sha256", secret, salt, PBKDF2_ITERATIONS, payload.IDENTITY_BYTES[2])
 
 
 def _jsonable(value: object) -> JsonValue:
@@ -123,7 +169,8 @@ def content_digest(doc: Document) -> str:
     """Hex digest (32 characters) of everything a document says, apart from DIGEST_EXCLUDED.
 
     Optional fields still at their default are left out, so adding a field to Document later
-    does not change the digest of documents issued before.
+    does not change the digest of documents issued before. (The issuance record keeps it; KV1
+    payloads signed it; KV2 payloads sign the visible text instead.)
     """
     data: dict[str, JsonValue] = {}
     for f in fields(doc):
@@ -137,114 +184,133 @@ def content_digest(doc: Document) -> str:
             continue
         data[f.name] = _jsonable(value)
     canonical = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-    return hashlib.sha256(canonical.encode("utf-8")).digest()[:DIGEST_BYTES].hex()
-
-
-def _field(value: str, encoding: str) -> bytes:
-    raw = value.encode(encoding)
-    if len(raw) > 255:
-        raise ValueError(f"payload field too long: {value[:20]}…")
-    return bytes([len(raw)]) + raw
-
-
-def _encode(body: bytes) -> str:
-    return PREFIX + base64.b32encode(body).decode("ascii").rstrip("=")
+    return hashlib.sha256(canonical.encode("utf-8")).digest()[:16].hex()
 
 
 def sign_document(
-    doc: Document, *, item_id: str, id_number: str, name: str, key: SigningKey
+    doc: Document,
+    *,
+    id_number: str,
+    name: str,
+    key: SigningKey,
+    item_id: str = "",
+    community_code: str | None = None,
+    pending: bool | None = None,
 ) -> str:
-    """The QR payload text for `doc`, signed with `key` (see the module docstring)."""
-    days = (doc.issue_date - EPOCH).days
-    if not 0 <= days <= 0xFFFF:
-        raise ValueError(f"issue date out of range: {doc.issue_date}")
-    body = (
-        struct.pack(">H", days)
-        + _field(doc.serial, "ascii")
-        + _field(item_id, "utf-8")
-        + _field(mask_id_number(id_number), "ascii")
-        + identity_hash(name, id_number, doc.serial)
-        + bytes.fromhex(content_digest(doc))
-        + key.fingerprint_bytes
-    )
-    return _encode(body + key.sign(SIGNED_CONTEXT + body))
+    """The QR text for `doc`: a link to key.verify_url carrying a signed KV2 payload.
 
-
-def _decode(text: str) -> bytes:
-    malformed = InvalidPayloadError.REASON_MALFORMED
-    if not text.startswith(PREFIX):
-        raise InvalidPayloadError(malformed, "not a kiosk document payload (no KV1: prefix)")
-    data = text[len(PREFIX) :]
-    try:
-        raw = base64.b32decode(data + "=" * (-len(data) % 8))
-    except (binascii.Error, ValueError) as exc:
-        raise InvalidPayloadError(malformed, f"not base32: {exc}") from exc
-    if _encode(raw) != text:  # unused trailing bits or odd padding: not what we wrote
-        raise InvalidPayloadError(malformed, "not canonical base32")
-    return raw
-
-
-class _Reader:
-    def __init__(self, raw: bytes) -> None:
-        self.raw, self.pos = raw, 0
-
-    def take(self, n: int) -> bytes:
-        if self.pos + n > len(self.raw):
-            raise InvalidPayloadError(InvalidPayloadError.REASON_MALFORMED, "payload too short")
-        chunk = self.raw[self.pos : self.pos + n]
-        self.pos += n
-        return chunk
-
-    def text(self, encoding: str) -> str:
-        raw = self.take(self.take(1)[0])
-        try:
-            return raw.decode(encoding)
-        except UnicodeDecodeError as exc:
-            raise InvalidPayloadError(InvalidPayloadError.REASON_MALFORMED, str(exc)) from exc
-
-
-def verify_payload(text: str, public_keys: dict[str, Ed25519PublicKey]) -> VerifiedPayload:
-    """Check a scanned or extracted payload against trusted keys (fingerprint -> key).
-
-    Raises InvalidPayloadError with reason malformed, unknown key or bad signature.
+    The payload signs the text `doc` shows once rendered with this key's fingerprint in its
+    footer (the caller sets doc.key_fingerprint = key.fingerprint and qr_payload = the result).
+    `community_code` defaults to the serial's first part. A pending document (`pending`,
+    by default doc.pending: printed unsealed, 待审核) gets status byte 1: it verifies as PENDING.
+    The document name is shortened (and says so with …) only if the QR would exceed version
+    10. `item_id` is not signed since KV2 (the name is); it is accepted for older callers.
     """
-    raw = _decode(text.strip())
-    reader = _Reader(raw)
-    (days,) = struct.unpack(">H", reader.take(2))
-    serial = reader.text("ascii")
-    item_id = reader.text("utf-8")
-    masked = reader.text("ascii")
-    ident = reader.take(IDENTITY_BYTES)
-    digest = reader.take(DIGEST_BYTES)
-    fingerprint = format_fingerprint(reader.take(FINGERPRINT_BYTES))
-    body_end = reader.pos
-    signature = reader.take(SIGNATURE_BYTES)
-    if reader.pos != len(raw):
-        raise InvalidPayloadError(InvalidPayloadError.REASON_MALFORMED, "trailing bytes")
-    key = public_keys.get(fingerprint)
-    if key is None:
+    from forms.pagetext import pdf_text_digest
+    from forms.render import render
+
+    base = key.verify_url or DEFAULT_BASE_URL
+    shown = replace(doc, qr_payload=base + "#", key_fingerprint=key.fingerprint, reprint=0)
+    fields_ = PayloadFields(
+        version=2,
+        status=STATUS_PENDING if (doc.pending if pending is None else pending) else STATUS_ISSUED,
+        issue_date=doc.issue_date,
+        validity_days=doc.validity_days,
+        community_code=community_code or doc.serial.split("-", 1)[0],
+        serial=doc.serial,
+        document_name=doc.title,
+        masked_id=mask_id_number(id_number),
+        identity_hash=identity_hash(name, id_number, doc.serial),
+        digest=pdf_text_digest(render(shown)),
+        key_id=key.fingerprint_bytes,
+    )
+    while True:
+        body = payload.encode_body(fields_)
+        text = payload.link(base, body, key.sign(payload.CONTEXT[2] + body))
+        if qr_version(text) <= MAX_VERSION or not fields_.document_name.rstrip("…"):
+            return text
+        fields_ = replace(fields_, document_name=fields_.document_name.rstrip("…")[:-1] + "…")
+
+
+def _trust(trusted: TrustStore | Mapping[str, Ed25519PublicKey]) -> TrustStore:
+    return trusted if isinstance(trusted, TrustStore) else TrustStore.of_keys(trusted)
+
+
+def verify_payload(
+    text: str, trusted: TrustStore | Mapping[str, Ed25519PublicKey]
+) -> VerifiedPayload:
+    """Check scanned or extracted QR text (a KV2 link, its fragment, or KV1 text).
+
+    `trusted` is a TrustStore, or a mapping fingerprint -> key of keys trusted directly.
+    Checks, in order: the format (malformed); the key, certified or direct (unknown key); the
+    signature (bad signature: altered); revocation (revoked key); for certified keys, that the
+    issue date is within the certificate (key not valid) and that the document's community is
+    the key's (community mismatch). Raises InvalidPayloadError with that reason.
+    """
+    store = _trust(trusted)
+    try:
+        decoded = payload.decode(text)
+    except MalformedPayloadError as exc:
+        raise InvalidPayloadError(InvalidPayloadError.REASON_MALFORMED, exc.detail) from exc
+    f = decoded.fields
+    key_id = format_fingerprint(f.key_id)
+    cert = store.certificates.get(key_id) if f.version == 2 else None
+    if cert is not None and cert.purpose != PURPOSE_DOCUMENTS:
+        cert = None
+    public_key = cert.public_key if cert else store.direct.get(key_id)
+    if public_key is None:
         raise InvalidPayloadError(
-            InvalidPayloadError.REASON_UNKNOWN_KEY, f"key {fingerprint} is not trusted here"
+            InvalidPayloadError.REASON_UNKNOWN_KEY, f"key {key_id} is not trusted here"
         )
     try:
-        key.verify(signature, SIGNED_CONTEXT + raw[:body_end])
+        public_key.verify(decoded.signature, decoded.message)
     except InvalidSignature as exc:
         raise InvalidPayloadError(
             InvalidPayloadError.REASON_BAD_SIGNATURE, "signature does not match"
         ) from exc
+    _check_key(store, key_id, cert, f)
     return VerifiedPayload(
-        serial=serial,
-        item_id=item_id,
-        masked_id=masked,
-        issue_date=EPOCH + timedelta(days=days),
-        identity_hash=ident,
-        content_digest=digest.hex(),
-        key_fingerprint=fingerprint,
+        serial=f.serial,
+        item_id=f.item_id,
+        masked_id=f.masked_id,
+        issue_date=f.issue_date,
+        identity_hash=f.identity_hash,
+        content_digest=f.digest.hex(),
+        key_fingerprint=key_id,
+        version=f.version,
+        status=f.status,
+        document_name=f.document_name,
+        validity_days=f.validity_days,
+        community_code=f.community_code,
+        certificate=cert,
     )
 
 
+def _check_key(
+    store: TrustStore, key_id: str, cert: KeyCertificate | None, f: PayloadFields
+) -> None:
+    revoked = store.revocation(key_id)
+    if revoked is not None:
+        raise InvalidPayloadError(
+            InvalidPayloadError.REASON_REVOKED,
+            f"key {key_id} revoked {revoked.revoked_at:%Y-%m-%d}: {revoked.reason}",
+        )
+    if cert is None:
+        return
+    if not cert.covers(f.issue_date):
+        raise InvalidPayloadError(
+            InvalidPayloadError.REASON_KEY_NOT_VALID,
+            f"issued {f.issue_date}, key {key_id} certified {cert.not_before}..{cert.not_after}",
+        )
+    if f.community_code != cert.community_code:
+        raise InvalidPayloadError(
+            InvalidPayloadError.REASON_COMMUNITY,
+            f"document for {f.community_code}, key {key_id} certified for {cert.community_code}",
+        )
+
+
 def extract_payload(pdf: bytes) -> str:
-    """The payload a rendered PDF carries in its /Keywords entry; InvalidPayloadError if none."""
+    """The QR text a rendered PDF carries in its /Keywords entry; InvalidPayloadError if none."""
     try:
         document = open_pdf(pdf)
     except UnreadablePdfError as exc:
@@ -254,6 +320,6 @@ def extract_payload(pdf: bytes) -> str:
     finally:
         document.close()
     for word in keywords.split():
-        if word.startswith(PREFIX):
+        if word.startswith(PREFIX) or "#" in word:
             return word
     raise InvalidPayloadError(InvalidPayloadError.REASON_MALFORMED, "the PDF carries no payload")

@@ -19,6 +19,7 @@ import time
 from collections.abc import Callable
 from urllib.parse import parse_qs, urlparse
 
+from civic.crashpoints import crashpoint
 from printer.base import (
     JobListener,
     JobState,
@@ -37,8 +38,10 @@ from printer.cups_status import (
     JOB_COMPLETED,
     JOB_HELD,
     JOB_PENDING,
+    JOB_PROCESSING,
     JOB_STATE_NAMES,
     JOB_STOPPED,
+    STOPPED,
     IppAttributes,
     IppValue,
     as_list,
@@ -53,6 +56,8 @@ log = logging.getLogger(__name__)
 
 DEFAULT_TIMEOUT = 60.0  # seconds for a job to complete
 COMMAND_TIMEOUT = 10.0  # seconds for one lp / ipptool / cancel call
+# What the printer relays while it holds our job that no wait will cure: staff must come.
+NEEDS_STAFF = (PrinterState.PAPER_OUT, PrinterState.COVER_OPEN)
 _REQUEST_ID = re.compile(r"request id is (\S+)-(\d+)")
 
 
@@ -135,15 +140,30 @@ class CupsPrinter:
                 _error("bad request"),
                 on_progress,
             )
-        before = self.status()
-        if not before.can_print:
+        before, queue_open = self._before_job()
+        if not queue_open:
             raise fail(
                 job, PrinterNotReadyError, f"not ready: {before.staff_message}", before, on_progress
             )
         job_number = self._submit(job, document, copies, title, deadline, on_progress)
         job.job_id = f"{self.queue}-{job_number}"
         notify(job, JobState.SENT, on_progress)
+        crashpoint("print_sent")  # cupsd has the job; its outcome is not known here yet
         return self._follow(job, job_number, deadline, on_progress)
+
+    def _before_job(self) -> tuple[PrinterStatus, bool]:
+        """The status now, and whether CUPS itself would take a job: reachable, the queue there,
+        enabled and accepting. An idle queue's paper or cover reasons are what its printer said
+        during the last job (CUPS asks a printer only while it holds a job), so they do not stop
+        a job: staff's test page after loading paper is how they clear, and a printer still
+        empty says so again at once (see _settle)."""
+        attrs, problem = self._ipp(self.printer_uri, "get-printer-attributes.test", COMMAND_TIMEOUT)
+        if problem is not None:
+            return problem, False
+        status = map_printer_status(attrs)
+        stopped = ipp_int(attrs.get("printer-state"), 0) == STOPPED
+        accepting = bool(attrs.get("printer-is-accepting-jobs", True))
+        return status, status.can_print or (accepting and not stopped)
 
     # -- the job --------------------------------------------------------------------------------
 
@@ -245,6 +265,18 @@ class CupsPrinter:
                     f"job {job.job_id} {last} and the printer cannot print: {now.staff_message}"
                 )
                 raise fail(job, PrintFailedError, detail, now, on_progress)
+        if state == JOB_PROCESSING:
+            # the printer holds the job and says why it does not print (out of paper, cover
+            # open): it waits for staff, and so would she until the deadline
+            relayed = map_printer_status(
+                {"printer-state-reasons": attrs.get("job-printer-state-reasons", "none")}
+            )
+            if relayed.state in NEEDS_STAFF:
+                self._cancel(number)
+                now = self.status()
+                status = now if now.state in NEEDS_STAFF else relayed
+                detail = f"job {job.job_id} held by the printer: {relayed.staff_message}; cancelled"
+                raise fail(job, PrintFailedError, detail, status, on_progress)
         return False
 
     def _remaining(self, deadline: float, cap: float) -> float:

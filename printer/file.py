@@ -23,6 +23,7 @@ from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
+from civic.crashpoints import crashpoint
 from printer.base import (
     JobListener,
     JobState,
@@ -39,6 +40,7 @@ from printer.base import (
 _UNSAFE = re.compile(r'[\x00-\x1f/\\:*?"<>|]+')
 MAX_TITLE = 120
 MAX_NUMBERED = 10000
+WRITE_CHUNK = 1 << 14  # bytes per write: a kill mid-document leaves a short temp file
 TEMP_PREFIX = ".kiosk-"  # + pid + "-" + random + TEMP_SUFFIX
 TEMP_SUFFIX = ".pdf.part"
 _TEMP_NAME = re.compile(rf"^{re.escape(TEMP_PREFIX)}(\d+)-.*{re.escape(TEMP_SUFFIX)}$")
@@ -198,7 +200,8 @@ def _write_temp(directory: Path, data: bytes, on_open: Callable[[], None] | None
                 on_open()
             view = memoryview(data)
             while view:
-                view = view[os.write(fd, view) :]
+                view = view[os.write(fd, view[:WRITE_CHUNK]) :]
+                crashpoint("mid_pdf_write")  # part of the PDF in the temp file, not yet synced
             os.fsync(fd)
         finally:
             os.close(fd)

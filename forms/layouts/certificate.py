@@ -1,5 +1,9 @@
-"""A4 certificate (证明): title, particulars table, body, purpose and validity lines, issuer and
-date under a red seal, QR for offline verification, and a footer naming serial, terminal and key.
+"""A4 certificate (证明): title, particulars table, body, purpose and validity lines, what a
+receiving office checks (出具依据, 经办人, 核验电话), issuer and date under a red seal, QR for
+offline verification, and a footer naming serial, terminal and key.
+
+Only a final certificate is sealed (forms.seal.stamp_document refuses anything else); a pending
+one is drawn without the seal and marked 待审核 · 未盖章无效 where the seal would be.
 
 The middle block (table, body, purpose, validity) must fit between the title and the issuer
 block: its type is shrunk step by step down to MIN_BODY_SIZE, then LayoutOverflowError is raised,
@@ -17,12 +21,12 @@ from reportlab.pdfgen.canvas import Canvas
 
 from civic.dates import cn_date
 from forms import draw
-from forms.document import Document, Field
+from forms.document import PENDING_MARK, Document, Field
 from forms.errors import LayoutOverflowError
 from forms.fonts import FontSet
 from forms.linebreak import CLOSING, break_lines, wrap_text
 from forms.qr import qr_matrix
-from forms.seal import draw_seal
+from forms.seal import stamp_document
 
 PAGE_W, PAGE_H = A4
 MARGIN_X = 25 * mm
@@ -36,6 +40,8 @@ SIZE_STEP = 0.5
 SEAL_RADIUS = 21 * mm  # 42 mm, the size of a community committee's seal
 QR_SIDE = 30 * mm
 FOOTER_RULE = 20 * mm
+NOTE_GAP = 4 * mm
+NOTE_LEADING = 1.5
 
 
 @dataclass
@@ -104,6 +110,8 @@ class _Flow:
     paragraphs: list[list[str]]
     leading: float
     height: float
+    notes: list[str]
+    note_size: float
 
 
 def _layout_flow(doc: Document, font: str, size: float) -> _Flow:
@@ -121,7 +129,16 @@ def _layout_flow(doc: Document, font: str, size: float) -> _Flow:
     n_lines = sum(len(p) for p in paragraphs)
     gap = 7 * mm if table else 0.0
     height = table_h + gap + size + max(n_lines - 1, 0) * leading
-    return _Flow(size, table, table_size, table_h, paragraphs, leading, height)
+    note_size = max(10.0, min(12.0, size - 2.5))
+    notes = [
+        line
+        for note in draw.notes_of(doc)
+        for paragraph in wrap_text(note, font, note_size, CONTENT_W)
+        for line in paragraph
+    ]
+    if notes:
+        height += NOTE_GAP + len(notes) * note_size * NOTE_LEADING
+    return _Flow(size, table, table_size, table_h, paragraphs, leading, height, notes, note_size)
 
 
 def _fit_flow(doc: Document, font: str) -> _Flow:
@@ -189,6 +206,8 @@ def _draw_header(canvas: Canvas, doc: Document, font: str) -> None:
     label = draw.reprint_label(doc)
     if label:
         x += draw.boxed_mark(canvas, x, y - 4.5, label, font, 13) + 3 * mm
+    if doc.pending:
+        x += draw.boxed_mark(canvas, x, y - 4.5, PENDING_MARK, font, 13, inverse=True) + 3 * mm
     if doc.copy_mark:
         draw.text(canvas, x, y, doc.copy_mark, font, 10.5)
     title_size = 24.0
@@ -224,9 +243,12 @@ def _draw_footer(canvas: Canvas, doc: Document, font: str) -> None:
     if doc.key_fingerprint:
         parts.append(f"密钥指纹 {doc.key_fingerprint}")
     draw.text(canvas, PAGE_W / 2, FOOTER_RULE - 5 * mm, "　".join(parts), font, 9, align="centre")
-    note = (
-        "扫描二维码可离线核验本证明的真实性" if doc.qr_payload else "本证明由社区自助服务终端出具"
-    )
+    if doc.pending:
+        note = "本件为待审核申请，未盖章，不作证明使用"
+    elif doc.qr_payload:
+        note = "扫描二维码可离线核验本证明的真实性"
+    else:
+        note = "本证明由社区自助服务终端出具"
     if doc.copy_mark:
         note += f"　{doc.copy_mark}"
     draw.text(canvas, PAGE_W / 2, FOOTER_RULE - 10 * mm, note, font, 9, align="centre")
@@ -267,6 +289,12 @@ def render_certificate(doc: Document, fonts: FontSet) -> bytes:
             first_indent=2 * flow.size,
         )
     last_baseline = baseline + flow.leading
+    if flow.notes:
+        baseline = last_baseline - NOTE_GAP - flow.note_size
+        for line in flow.notes:
+            draw.text(canvas, MARGIN_X, baseline, line, font, flow.note_size)
+            baseline -= flow.note_size * NOTE_LEADING
+        last_baseline = baseline + flow.note_size * NOTE_LEADING
     # issuer and date right-aligned below the text, the seal stamped across both
     issuer_size = 15.0
     right = PAGE_W - MARGIN_X - 6 * mm
@@ -282,6 +310,10 @@ def render_certificate(doc: Document, fonts: FontSet) -> bytes:
     _draw_qr(canvas, doc, font)
     _draw_footer(canvas, doc, font)
     seal_x = min(centre_x, PAGE_W - MARGIN_X - SEAL_RADIUS)
-    draw_seal(canvas, seal_x, (name_y + date_y) / 2 + 3 * mm, SEAL_RADIUS, doc.issuer_name, font)
+    seal_y = (name_y + date_y) / 2 + 3 * mm
+    if doc.sealed:
+        stamp_document(canvas, doc, seal_x, seal_y, SEAL_RADIUS, font)
+    else:
+        draw.boxed_mark(canvas, seal_x, seal_y - 4 * mm, PENDING_MARK, font, 14, align="centre")
     canvas.showPage()
     return draw.finish(canvas, buffer, doc)

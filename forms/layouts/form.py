@@ -4,12 +4,14 @@ declaration text, and blank boxes for signatures and staff remarks.
 Content flows onto as many pages as it needs. Every page repeats the header (issuer, serial,
 title, the current table section) and carries "第n页 共m页" in its footer; a table row taller
 than a page is split line by line, a signature box is never split. Layout runs first, so the
-page count is known before anything is drawn.
+page count is known before anything is drawn. A form whose text fits one sheet stays on one:
+the signature boxes shrink (down to MIN_BOX_H) before they spill, and when they must move to a
+new sheet the declaration moves with them, so no sheet carries only empty boxes.
+
+A pending review application (doc.pending) is marked 待审核 · 未盖章无效 under the header.
 """
 
 from __future__ import annotations
-
-from dataclasses import dataclass, field
 
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
@@ -17,205 +19,86 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 
 from forms import draw
-from forms.document import Document, Field
+from forms.document import PENDING_MARK, PENDING_NOTE, Document, Field
 from forms.fonts import FontSet
-from forms.linebreak import break_lines, wrap_text
+from forms.layouts.form_flow import (
+    BODY_TOP,
+    BOX_H,
+    BOX_STEP,
+    CONTENT_W,
+    MARGIN_X,
+    MIN_BOX_H,
+    PAGE_H,
+    PAGE_W,
+    QR_SIDE,
+    SIZE,
+    Flow,
+    Page,
+    lead_block,
+)
 from forms.qr import draw_qr, qr_matrix
 
-PAGE_W, PAGE_H = A4
-MARGIN_X = 20 * mm
-CONTENT_W = PAGE_W - 2 * MARGIN_X
-BODY_TOP = PAGE_H - 44 * mm  # below the header
-BODY_BOTTOM = 22 * mm  # above the footer
-SIZE = 12.0
-LEADING = SIZE * 1.5
-PAD = 2.2 * mm
-LABEL_W = 44 * mm  # nine 12 pt characters: most question labels on one line
-SECTION_H = 8 * mm
-BOX_H = 30 * mm
-QR_SIDE = 24 * mm
 
-Op = draw.Op
-
-
-@dataclass
-class _Page:
-    ops: list[Op] = field(default_factory=list)
-
-
-class _Flow:
-    """Places blocks top-down, opening a new page (with the section header again) when full."""
-
-    def __init__(self, font: str) -> None:
-        self.font = font
-        self.pages: list[_Page] = [_Page()]
-        self.y = BODY_TOP
-        self.section: str | None = None
-
-    @property
-    def ops(self) -> list[Op]:
-        return self.pages[-1].ops
-
-    def room(self) -> float:
-        return self.y - BODY_BOTTOM
-
-    def new_page(self) -> None:
-        self.pages.append(_Page())
-        self.y = BODY_TOP
-        if self.section:
-            self._section_bar(f"{self.section}（续）")
-
-    def _section_bar(self, title: str) -> None:
-        y, font = self.y, self.font
-
-        def op(c: Canvas) -> None:
-            c.saveState()
-            c.setFillGray(0.88)
-            c.setLineWidth(0.8)
-            c.rect(MARGIN_X, y - SECTION_H, CONTENT_W, SECTION_H, stroke=1, fill=1)
-            c.setFillGray(0)
-            draw.text(c, MARGIN_X + PAD, y - SECTION_H + 2.6 * mm, title, font, SIZE, bold=True)
-            c.restoreState()
-
-        self.ops.append(op)
-        self.y -= SECTION_H
-
-    def section_bar(self, title: str) -> None:
-        if self.room() < SECTION_H + LEADING + 2 * PAD:
-            self.section = None
-            self.new_page()
-        self.section = title
-        self._section_bar(title)
-
-    def row(self, label: str, value: str) -> None:
-        lines = break_lines(value or "—", self.font, SIZE, CONTENT_W - LABEL_W - 2 * PAD)
-        label_lines = break_lines(label, self.font, SIZE, LABEL_W - 2 * PAD)
-        first = True
-        while lines:
-            fit = int((self.room() - 2 * PAD + (LEADING - SIZE)) // LEADING)
-            needed = max(len(lines), len(label_lines) if first else 1)
-            if fit < min(needed, 2) or (fit < needed and needed * LEADING < BODY_TOP - BODY_BOTTOM):
-                self.new_page()
-                continue
-            take = lines[:fit]
-            lines = lines[fit:]
-            shown = label_lines if first else [f"{label}（续）"]
-            self._row_part(shown, take)  # every label line: a long label grows the row
-            first = False
-
-    def _row_part(self, label_lines: list[str], lines: list[str]) -> None:
-        n = max(len(label_lines), len(lines))
-        height = n * LEADING - (LEADING - SIZE) + 2 * PAD
-        y, font = self.y, self.font
-
-        def op(c: Canvas) -> None:
-            c.saveState()
-            c.setLineWidth(0.6)
-            c.setFillGray(0.95)
-            c.rect(MARGIN_X, y - height, LABEL_W, height, stroke=0, fill=1)
-            c.setFillGray(0)
-            c.rect(MARGIN_X, y - height, LABEL_W, height, stroke=1, fill=0)
-            c.rect(MARGIN_X + LABEL_W, y - height, CONTENT_W - LABEL_W, height, stroke=1, fill=0)
-            baseline = y - PAD - SIZE * 0.88
-            c.setFont(font, SIZE)
-            for line in label_lines:
-                c.drawString(MARGIN_X + PAD, baseline, line)
-                baseline -= LEADING
-            baseline = y - PAD - SIZE * 0.88
-            for line in lines:
-                c.drawString(MARGIN_X + LABEL_W + PAD, baseline, line)
-                baseline -= LEADING
-            c.restoreState()
-
-        self.ops.append(op)
-        self.y -= height
-
-    def gap(self, height: float) -> None:
-        self.y -= height
-
-    def paragraph(self, lines: list[str], *, heading: str | None = None) -> None:
-        font = self.font
-        if heading:
-            if self.room() < 2 * LEADING + SIZE:
-                self.new_page()
-            y = self.y - SIZE
-
-            def title(c: Canvas, y: float = y, s: str = heading) -> None:
-                draw.text(c, MARGIN_X, y, s, font, SIZE, bold=True)
-
-            self.ops.append(title)
-            self.y -= LEADING
-        for i, line in enumerate(lines):
-            if self.room() < SIZE + 1:
-                self.new_page()
-            y = self.y - SIZE
-            last = i == len(lines) - 1
-            indent = 2 * SIZE if i == 0 else 0.0
-
-            def op(
-                c: Canvas, y: float = y, s: str = line, last: bool = last, indent: float = indent
-            ) -> None:
-                draw.line(
-                    c, MARGIN_X + indent, y, s, CONTENT_W - indent, font, SIZE, justify=not last
-                )
-
-            self.ops.append(op)
-            self.y -= LEADING
-
-    def box(self, label: str) -> None:
-        if self.room() < BOX_H:
-            self.section = None
-            self.new_page()
-        y, font = self.y, self.font
-
-        def op(c: Canvas) -> None:
-            c.saveState()
-            c.setLineWidth(0.8)
-            c.rect(MARGIN_X, y - BOX_H, CONTENT_W, BOX_H, stroke=1, fill=0)
-            draw.text(c, MARGIN_X + PAD, y - PAD - SIZE * 0.9, f"{label}：", font, SIZE, bold=True)
-            draw.text(
-                c,
-                MARGIN_X + CONTENT_W - PAD,
-                y - BOX_H + PAD + 1,
-                "签字（盖章）：　　　　　　　　　　年　　月　　日",
-                font,
-                11,
-                align="right",
-            )
-            c.restoreState()
-
-        self.ops.append(op)
-        self.y -= BOX_H + 3 * mm
+def _paginate(doc: Document, font: str) -> list[Page]:
+    """The pages, on as few sheets as the text needs: boxes shrink before they spill onto a
+    sheet of their own; when they must move, the declaration moves with them."""
+    if not doc.staff_boxes:
+        return _layout(doc, font)
+    sheets = len(_layout(doc, font, boxes=False))
+    steps = int((BOX_H - MIN_BOX_H) // BOX_STEP)
+    heights = [BOX_H - i * BOX_STEP for i in range(steps + 1)]
+    if heights[-1] > MIN_BOX_H:
+        heights.append(MIN_BOX_H)
+    for height in heights:
+        pages = _layout(doc, font, box_h=height)
+        if len(pages) == sheets:
+            return pages
+    for height in heights:
+        pages = _layout(doc, font, box_h=height, tail_break=True)
+        if pages[-1].content:
+            return pages
+    return _layout(doc, font, tail_break=True)
 
 
-def _layout(doc: Document, font: str) -> list[_Page]:
-    flow = _Flow(font)
+def _layout(
+    doc: Document,
+    font: str,
+    *,
+    box_h: float = BOX_H,
+    boxes: bool = True,
+    tail_break: bool = False,
+) -> list[Page]:
+    """One layout pass; `tail_break` starts the declaration (and the boxes after it) on a new
+    sheet."""
+    flow = Flow(font)
     sections: list[tuple[str, tuple[Field, ...]]] = []
     if doc.particulars:
         sections.append(("一、申请人基本信息", doc.particulars))
     if doc.answers:
         sections.append((f"{'二' if doc.particulars else '一'}、申请事项", doc.answers))
-    for title, items in sections:
+    for n, (title, items) in enumerate(sections):
         flow.section_bar(title)
-        for item in items:
-            flow.row(item.label, item.value)
+        flow.rows(items, pairs=n == 0 and bool(doc.particulars))  # the particulars pair up
         flow.gap(5 * mm)
     flow.section = None
-    paragraphs = wrap_text(doc.body, font, SIZE, CONTENT_W, first_indent=2 * SIZE)
-    extra = []
+    if tail_break and flow.y < BODY_TOP:
+        flow.new_page()
+    blocks = [("申请人声明", doc.body)]
     if doc.next_steps:
-        extra.append(("办理流程", doc.next_steps))
+        blocks.append(("办理流程", doc.next_steps))
     if doc.where_to_go:
-        extra.append(("办理地点", doc.where_to_go))
-    for i, lines in enumerate(paragraphs):
-        flow.paragraph(lines, heading="申请人声明" if i == 0 else None)
-    for heading, text in extra:
-        flow.gap(2 * mm)
-        for i, lines in enumerate(wrap_text(text, font, SIZE, CONTENT_W, first_indent=2 * SIZE)):
-            flow.paragraph(lines, heading=heading if i == 0 else None)
-    flow.gap(5 * mm)
-    for label in doc.staff_boxes:
-        flow.box(label)
+        blocks.append(("办理地点", doc.where_to_go))
+    if doc.pending or doc.legal_basis:  # what the application rests on; forms give the
+        notes = draw.notes_of(doc)  # committee's number in the footer
+        blocks.append(("说明", "\n".join([*notes, PENDING_NOTE] if doc.pending else notes)))
+    for n, (heading, text) in enumerate(blocks):
+        if n:
+            flow.gap(1.5 * mm)
+        lead_block(flow, heading, text)
+    flow.gap(4 * mm)
+    if boxes:
+        for label in doc.staff_boxes:
+            flow.box(label, box_h)
     return flow.pages
 
 
@@ -235,6 +118,10 @@ def _header(c: Canvas, doc: Document, font: str, page: int) -> None:
     while size > 13 and stringWidth(title, font, size) > limit:
         size -= 0.5
     draw.text(c, PAGE_W / 2, PAGE_H - 30 * mm, title, font, size, align="centre", bold=True)
+    if doc.pending:  # between the title and the rule, on every page
+        draw.boxed_mark(
+            c, PAGE_W / 2, BODY_TOP + 2.5 * mm, PENDING_MARK, font, 11, inverse=True, align="centre"
+        )
     if page == 1 and doc.qr_payload:
         matrix = qr_matrix(doc.qr_payload)
         draw_qr(c, matrix, PAGE_W - MARGIN_X - QR_SIDE, PAGE_H - 42 * mm, QR_SIDE / len(matrix))
@@ -255,7 +142,10 @@ def _footer(c: Canvas, doc: Document, font: str, page: int, pages: int) -> None:
     c.line(MARGIN_X, 16 * mm, PAGE_W - MARGIN_X, 16 * mm)
     c.restoreState()
     draw.text(c, PAGE_W / 2, 10 * mm, f"第{page}页 共{pages}页", font, 10.5, align="centre")
-    draw.text(c, MARGIN_X, 10 * mm, f"终端 {doc.terminal_id}", font, 8.5)
+    left = f"终端 {doc.terminal_id}"
+    if doc.contact_phone:
+        left += f"　社区电话 {doc.contact_phone}"
+    draw.text(c, MARGIN_X, 10 * mm, left, font, 8.5)
     if doc.key_fingerprint:
         draw.text(
             c,
@@ -271,7 +161,7 @@ def _footer(c: Canvas, doc: Document, font: str, page: int, pages: int) -> None:
 def render_form(doc: Document, fonts: FontSet) -> bytes:
     """As many A4 pages as the content needs, each with header and page n of m."""
     font = fonts.song
-    pages = _layout(doc, font)
+    pages = _paginate(doc, font)
     canvas, buffer = draw.new_canvas(doc, fonts, A4, font)
     for number, page in enumerate(pages, start=1):
         canvas.setFont(font, SIZE)

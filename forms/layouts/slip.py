@@ -17,7 +17,7 @@ from reportlab.pdfgen.canvas import Canvas
 
 from civic.dates import cn_date
 from forms import draw
-from forms.document import Document
+from forms.document import PENDING_MARK, Document
 from forms.fonts import FontSet
 from forms.linebreak import break_lines, clusters, wrap_text
 from forms.qr import QUIET_ZONE, draw_qr, qr_matrix
@@ -71,6 +71,7 @@ class _Column:
         indent: float = 0.0,
     ) -> None:
         font, margin = self.font, self.paper.margin
+        size = self.fitting(text, size, self.width - indent)
         for paragraph in wrap_text(text, font, size, self.width - indent):
             for s in paragraph:
                 top = self.y + size
@@ -82,6 +83,15 @@ class _Column:
                 self.ops.append(op)
                 self.y += size * leading
 
+    def fitting(self, text: str, size: float, width: float) -> float:
+        """`size`, or smaller when one unbreakable run of `text` (a masked ID number, a date,
+        a phone number) would not fit `width` and so be split (never below 80% of the small
+        type: a run wider than that is cut as the last resort)."""
+        widest = max((stringWidth(c, self.font, size) for c in clusters(text)), default=0.0)
+        if widest <= width:
+            return size
+        return max(self.paper.small * 0.8, size * width / widest * 0.999)
+
     def labelled(self, label: str, value: str, size: float) -> None:
         """label：value on one line if it fits, else the value on the following line(s), in
         smaller type only if one unbreakable run (an ID number) would otherwise be split."""
@@ -90,9 +100,6 @@ class _Column:
             self.lines(joined, size)
             return
         self.lines(f"{label}：", size, bold=True)
-        widest = max((stringWidth(c, self.font, size) for c in clusters(value)), default=0.0)
-        if widest > self.width:
-            size = max(self.paper.small, size * self.width / widest)
         self.lines(value, size)
 
     def title(self, s: str, size: float) -> None:
@@ -136,9 +143,10 @@ class _Column:
         self.gap(2.5 * mm)
 
     def serial(self, serial: str, size: float) -> None:
-        """The serial as large as fits on one line; split at hyphens when it cannot."""
+        """The serial as large as fits on one line (down to 80% of the small type); split at
+        hyphens only when even that cannot hold it."""
         font = self.font
-        while size > 11 and stringWidth(serial, font, size) > self.width:
+        while size > self.paper.small * 0.8 and stringWidth(serial, font, size) > self.width:
             size -= 0.5
         if stringWidth(serial, font, size) <= self.width:
             self.lines(serial, size, bold=True, align="centre", leading=1.3)
@@ -204,6 +212,9 @@ def render_slip(doc: Document, fonts: FontSet) -> bytes:
     col.centred(doc.issuer_name, paper.issuer, min_scale=0.75)
     col.gap(1 * mm)
     col.title(doc.title, paper.title)
+    if doc.pending:
+        col.gap(1 * mm)
+        col.mark(PENDING_MARK, paper.body)
     col.rule(dashed=False)
     col.lines("编号", paper.small, align="centre")
     col.serial(doc.serial, paper.serial)
@@ -225,7 +236,8 @@ def render_slip(doc: Document, fonts: FontSet) -> bytes:
         col.qr(doc.qr_payload)
         col.lines("扫码核验真伪", paper.small, align="centre")
     col.rule()
-    footer = [f"终端 {doc.terminal_id}"]
+    footer = [f"社区电话 {doc.contact_phone}"] if doc.contact_phone else []
+    footer.append(f"终端 {doc.terminal_id}")
     if doc.key_fingerprint:
         footer.append(f"密钥 {doc.key_fingerprint}")
     if doc.copy_mark:

@@ -41,8 +41,12 @@ def test_keys_init_export_and_force(key_dir: Path, capsys: pytest.CaptureFixture
 
 
 def _signed_pdf(key_dir: Path, tmp_path: Path) -> tuple[Path, str]:
+    """A certificate issued today (still in force), signed by a legacy `keys init` key."""
     assert main(["keys", "init"]) == 0
-    doc = samples.signed(samples.certificate(), load_signing_key(key_dir))
+    today = samples.certificate(
+        issue_date=date.today(), created_at=datetime.now().replace(microsecond=0)
+    )
+    doc = samples.signed(today, load_signing_key(key_dir))
     path = tmp_path / "cert.pdf"
     path.write_bytes(render(doc))
     return path, doc.qr_payload or ""
@@ -51,17 +55,23 @@ def _signed_pdf(key_dir: Path, tmp_path: Path) -> tuple[Path, str]:
 def test_verify_file_and_payload(
     key_dir: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """VALID with particulars (exit 0) for the PDF and its payload; INVALID (exit 1) tampered."""
+    """VALID with particulars (exit 0) for the PDF and its link; INVALID (exit 1) tampered."""
     pdf, payload = _signed_pdf(key_dir, tmp_path)
     capsys.readouterr()
     assert main(["verify", str(pdf)]) == 0
     out = capsys.readouterr().out
     assert out.startswith("VALID")
-    for expected in ("610202001-20250301-00017", samples.MASKED_ID, "2025-03-01", "无法核查"):
+    for expected in (
+        "610202001-20250301-00017",
+        samples.MASKED_ID,
+        date.today().isoformat(),
+        "无法核查",
+    ):
         assert expected in out
     assert main(["verify", "--payload", payload]) == 0
     capsys.readouterr()
-    tampered = payload[:40] + ("A" if payload[40] != "A" else "B") + payload[41:]
+    at = payload.index("#") + 90  # inside the signed bytes
+    tampered = payload[:at] + ("A" if payload[at] != "A" else "B") + payload[at + 1 :]
     assert main(["verify", "--payload", tampered]) == 1
     assert capsys.readouterr().out.startswith("INVALID")
 

@@ -3,6 +3,8 @@ and Latin words stay whole; reportlab's wordWrap='CJK' alone breaks the first ru
 
 from __future__ import annotations
 
+import itertools
+
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from reportlab.lib.styles import ParagraphStyle
@@ -34,7 +36,12 @@ def test_reportlab_cjk_wrap_lets_a_line_start_with_closing_punctuation(fonts: Fo
         if any(line and line[0] in CLOSING for line in lines[1:]):
             rl_bad.append(width)
         ours = break_lines(TEXT, fonts.song, 12, width)
-        assert not any(line and line[0] in CLOSING for line in ours[1:]), (width, ours)
+        for before, line in itertools.pairwise(ours):
+            if line and line[0] in CLOSING:
+                # the one exception: a run that fills a line with its marks pushed over
+                marks = line[: len(line) - len(line.lstrip("".join(CLOSING)))]
+                assert stringWidth(before + marks, fonts.song, 12) > width, (width, ours)
+                assert len(clusters(before)) == 1, (width, ours)
         assert not any(line and line[-1] in OPENING for line in ours), (width, ours)
     assert rl_bad, "reportlab's CJK wrap was expected to break 禁则 at some width"
 
@@ -99,3 +106,86 @@ def test_property_no_line_starts_with_closing_or_ends_with_opening(
             assert line[0] not in CLOSING, lines
         if i < len(lines) - 1 and line:
             assert line[-1] not in OPENING, lines
+
+
+# --- values that must stay whole: masked ID numbers, serials, dates, phone numbers -----------
+DIGITS = "0123456789"
+MASKED_IDS = st.builds(
+    lambda a, b: f"{a}********{b}",
+    st.text(DIGITS, min_size=6, max_size=6),
+    st.text(DIGITS + "X", min_size=4, max_size=4).filter(lambda s: "X" not in s[:3]),
+)
+SERIALS = st.builds(
+    lambda c, d, n: f"{c}-{d}-{n:05d}",
+    st.text(DIGITS, min_size=9, max_size=9),
+    st.dates().map(lambda d: f"{d:%Y%m%d}").filter(lambda s: len(s) == 8),
+    st.integers(1, 99999),
+)
+CN_DATES = (
+    st.dates()
+    .map(lambda d: f"{d.year:04d}年{d.month}月{d.day}日")
+    .filter(lambda s: s[:4].isdigit() and s[0] != "0")
+)
+PHONES = st.one_of(
+    st.builds(lambda n: f"0919-{n}", st.text(DIGITS, min_size=7, max_size=7)),
+    st.builds(lambda a, b: f"1{a}****{b}", st.text(DIGITS, min_size=2, max_size=2),
+              st.text(DIGITS, min_size=4, max_size=4)),
+)  # fmt: skip
+VALUES = st.one_of(MASKED_IDS, SERIALS, CN_DATES, PHONES)
+WRAPPED = st.builds(
+    lambda before, value, after: (before + value + after, value),
+    # written text always separates a value from the next run (two numbers side by side are
+    # one number): a mark or a character before and after it
+    st.sampled_from(["（", "“", "编号", "号码", "自"]),
+    VALUES,
+    st.sampled_from(["）", "）：", "，", "。", "”。", "起"]),
+)
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    pieces=st.lists(st.one_of(CJK, CJK, PUNCT, WRAPPED), min_size=1, max_size=60),
+    font_pick=st.sampled_from(["song", "sans"]),
+    size=st.sampled_from([9.0, 10.5, 12.0, 13.0, 15.0, 17.0]),
+    extra=st.floats(min_value=0, max_value=300),
+)
+def test_property_values_never_break_across_lines(
+    fonts: FontSet,
+    pieces: list[str | tuple[str, str]],
+    font_pick: str,
+    size: float,
+    extra: float,
+) -> None:
+    """GIVEN text holding masked ID numbers, serials, Chinese dates and phone numbers, with
+    brackets and punctuation glued to them, WHEN it is broken at any width that holds the widest
+    of them (every layout sizes its type so: tests/lawful) in either face THEN each one is whole
+    on one line, and the text is all there."""
+    font = fonts.song if font_pick == "song" else fonts.sans
+    values = [p[1] for p in pieces if isinstance(p, tuple)]
+    text = "".join(p[0] if isinstance(p, tuple) else p for p in pieces)
+    widest = max((stringWidth(v, font, size) for v in values), default=size)
+    width = max(widest, size * 2) + extra
+    lines = break_lines(text, font, size, width)
+    assert "".join(lines) == text.strip()
+    assert all(stringWidth(line, font, size) <= width + 1e-6 for line in lines)
+    for value in values:
+        assert any(value in line for line in lines), (value, lines)
+
+
+def test_a_masked_id_with_its_brackets_stays_whole_on_a_slip_line(fonts: FontSet) -> None:
+    """The 80 mm slip's old defect: （610202********0024）： wider than the line was cut inside
+    the number ("…002" / "4）："); now the closing marks give way, never the digits."""
+    from forms.layouts.slip import PAPERS
+
+    paper = PAPERS["slip80"]
+    width = paper.width - 2 * paper.margin
+    text = "刘强（610202********0024）：您需要的证明"
+    assert stringWidth("（610202********0024）：", fonts.sans, 17) > width  # the case at issue
+    lines = break_lines(text, fonts.sans, 17, width)
+    assert any("610202********0024" in line for line in lines), lines
+
+
+def test_chinese_dates_are_one_cluster() -> None:
+    """2026年12月1日 is one value: no break between 2026 and 年."""
+    assert "2026年12月1日" in clusters("自2026年12月1日起")
+    assert "3月8日" in clusters("请于3月8日前")

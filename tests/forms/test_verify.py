@@ -1,4 +1,4 @@
-"""Signed payloads: round trip, tampering, unknown keys, digests, keys on disk."""
+"""Signed payloads (KV2 links): round trip, tampering, unknown keys, digests, keys on disk."""
 
 from __future__ import annotations
 
@@ -19,8 +19,9 @@ from forms.keys import (
     load_public_keys,
     load_signing_key,
 )
-from forms.qr import ALPHANUMERIC
+from forms.qr import ALPHANUMERIC, qr_version
 from forms.verify import (
+    DEFAULT_BASE_URL,
     InvalidPayloadError,
     content_digest,
     extract_payload,
@@ -35,40 +36,50 @@ def _keys(key: SigningKey) -> dict:
 
 
 def test_round_trip_particulars(documents: dict[str, Document], key: SigningKey) -> None:
-    """A signed payload verifies and carries serial, item, masked ID, date and key."""
+    """A signed payload verifies and carries serial, name, masked ID, date, validity and key."""
     doc = documents["certificate"]
-    v = verify_payload(doc.qr_payload, _keys(key))
-    assert (v.serial, v.item_id, v.masked_id) == (doc.serial, samples.ITEM_ID, samples.MASKED_ID)
-    assert v.issue_date == doc.issue_date
-    assert v.key_fingerprint == key.fingerprint
+    v = verify_payload(doc.qr_payload or "", _keys(key))
+    assert (v.serial, v.document_name, v.masked_id) == (doc.serial, doc.title, samples.MASKED_ID)
+    assert (v.issue_date, v.validity_days, v.community_code) == (doc.issue_date, 30, "610202001")
+    assert v.key_fingerprint == key.fingerprint and v.version == 2 and not v.pending
     assert v.matches_identity(samples.NAME, samples.ID_NUMBER)
     assert not v.matches_identity("王秀云", samples.ID_NUMBER)
     assert v.matches_document(doc)
     assert not v.matches_document(replace(doc, body=doc.body + "。"))
 
 
-def test_payload_is_compact_qr_alphanumeric(documents: dict[str, Document]) -> None:
-    """Upper-case base32 with a KV1: prefix, all in the QR alphanumeric set, < 300 chars."""
-    payload = documents["certificate"].qr_payload
-    assert payload.startswith("KV1:")
-    assert set(payload) <= ALPHANUMERIC
-    assert len(payload) < 300
-    assert samples.ID_NUMBER not in payload
+def test_payload_is_a_link_with_a_compact_alphanumeric_fragment(
+    documents: dict[str, Document],
+) -> None:
+    """GIVEN a signed certificate THEN its QR text is <base url>#<fragment>, the fragment in the
+    QR alphanumeric set, the whole code at most version 10 at level M, no full ID number."""
+    text = documents["certificate"].qr_payload or ""
+    base, fragment = text.split("#")
+    assert base == DEFAULT_BASE_URL
+    assert set(fragment) <= ALPHANUMERIC and len(fragment) < 260
+    assert qr_version(text) <= 10
+    assert samples.ID_NUMBER not in text
+
+
+def _fragment_flips(text: str) -> list[str]:
+    head, fragment = text.split("#")
+    flipped = []
+    for i, char in enumerate(fragment):
+        for flip in (0x01, 0x20):
+            changed = fragment[:i] + chr(ord(char) ^ flip) + fragment[i + 1 :]
+            if changed != fragment:
+                flipped.append(f"{head}#{changed}")
+    return flipped
 
 
 def test_flipping_any_byte_is_invalid(documents: dict[str, Document], key: SigningKey) -> None:
-    """GIVEN a valid payload WHEN any one character is changed THEN verification fails."""
-    payload = documents["slip80"].qr_payload
+    """GIVEN a valid payload WHEN any one character of the fragment is changed THEN it fails."""
     keys = _keys(key)
     reasons = set()
-    for i in range(len(payload)):
-        for flip in (0x01, 0x20):
-            tampered = payload[:i] + chr(ord(payload[i]) ^ flip) + payload[i + 1 :]
-            if tampered == payload:
-                continue
-            with pytest.raises(InvalidPayloadError) as err:
-                verify_payload(tampered, keys)
-            reasons.add(err.value.reason)
+    for tampered in _fragment_flips(documents["slip80"].qr_payload or ""):
+        with pytest.raises(InvalidPayloadError) as err:
+            verify_payload(tampered, keys)
+        reasons.add(err.value.reason)
     assert reasons == {"malformed", "unknown key", "bad signature"}
 
 
@@ -76,8 +87,8 @@ def test_truncated_or_extended_is_malformed(
     documents: dict[str, Document], key: SigningKey
 ) -> None:
     """Cut or lengthened payloads are malformed."""
-    payload = documents["form"].qr_payload
-    for bad in (payload[:-8], payload + "AAAAAAAA", "", "KV1:", "hello"):
+    payload = documents["form"].qr_payload or ""
+    for bad in (payload[:-8], payload + "AAAAAAAA", "", "KV1:", "hello", payload.split("#")[0]):
         with pytest.raises(InvalidPayloadError) as err:
             verify_payload(bad, _keys(key))
         assert err.value.reason == "malformed"
@@ -87,7 +98,7 @@ def test_unknown_key(documents: dict[str, Document]) -> None:
     """A payload signed by a key not in the trusted set is refused as unknown key."""
     other = SigningKey.generate_ephemeral()
     with pytest.raises(InvalidPayloadError) as err:
-        verify_payload(documents["certificate"].qr_payload, _keys(other))
+        verify_payload(documents["certificate"].qr_payload or "", _keys(other))
     assert err.value.reason == "unknown key"
 
 
@@ -102,7 +113,6 @@ def test_forged_signature_with_claimed_fingerprint(key: SigningKey) -> None:
 
     forged = sign_document(
         samples.certificate(),
-        item_id="x",
         id_number=samples.ID_NUMBER,
         name=samples.NAME,
         key=Impostor(mallory.private_key),
