@@ -37,6 +37,11 @@ class IssuedDocument:
         """The document's unique serial."""
         return self.record.serial
 
+    @property
+    def pending_review(self) -> bool:
+        """True when this paper is a 待审核 application: staff approve it before a seal."""
+        return self.document.pending
+
 
 def particulars_for(layout: Layout, resident: ResidentRecord, today: date) -> tuple[Field, ...]:
     """The resident particulars printed on a layout (full ID numbers never appear here)."""
@@ -50,16 +55,21 @@ def particulars_for(layout: Layout, resident: ResidentRecord, today: date) -> tu
         return tuple(base[:1] + base[2:])
     base.append(Field("住址", values["address"]))
     if layout == "form":
+        # never the birth date: it is exactly what the masked ID number hides
         base[3:3] = [
-            Field("出生日期", values["birth_date"]),
             Field("民族", values["nation"] or "—"),
             Field("联系电话", values["phone_masked"] or "—"),
         ]
         base += [
-            Field("所属社区", f"{values['community']} {values['grid']}"),
+            Field("所属社区", _community_and_grid(values["community"], values["grid"])),
             Field("户籍", values["hukou"]),
         ]
     return tuple(base)
+
+
+def _community_and_grid(community: str, grid: str) -> str:
+    """红旗街社区 第02网格, without saying the community twice (grids often include it)."""
+    return grid if grid.startswith(community) else f"{community} {grid}".strip()
 
 
 def document_to_json(doc: Document) -> dict[str, object]:
@@ -102,17 +112,16 @@ def paper_for(item: CatalogItem, slip_paper: str, override: str | None = None) -
     return "a4"
 
 
-def build_document(
+def issue_values(
     terminal: TerminalConfig,
-    record: IssuanceRecord,
     resident: ResidentRecord,
     item: CatalogItem,
     inputs: Mapping[str, str],
-    paper: Paper,
-    signing_key: SigningKey,
-) -> Document:
-    """The signed Document for a fresh issuance of `item` to `resident`."""
-    today = record.created_at.date()
+    today: date,
+    extra: Mapping[str, str] | None = None,
+) -> dict[str, str]:
+    """Every placeholder value of one paper: the resident's, the issue's, her answers as
+    printed, and `extra` (review facts staff entered, a notice's placeholders)."""
     values = resident_values(resident, today)
     values.update(
         today=cn_date(today),
@@ -121,7 +130,36 @@ def build_document(
         terminal_name=terminal.name,
     )
     values.update(item.display_inputs(inputs))
-    text = item.fill(values)
+    values.update(extra or {})
+    return values
+
+
+def build_document(
+    terminal: TerminalConfig,
+    record: IssuanceRecord,
+    resident: ResidentRecord,
+    item: CatalogItem,
+    inputs: Mapping[str, str],
+    paper: Paper,
+    signing_key: SigningKey,
+    *,
+    extra: Mapping[str, str] | None = None,
+    legal_basis: str | None = None,
+    handled_by: str | None = None,
+    issued_at: datetime | None = None,
+    sign: bool = True,
+) -> Document:
+    """The signed Document (unsigned with `sign=False`: the draft she confirms) for an issuance of `item` to `resident`: at recording, or at a
+    review's approval (`issued_at`, the staff's `extra` facts and name in `handled_by`).
+
+    A certificate carries its 出具依据 (`legal_basis`), the committee's phone number and its
+    经办人 (default: the terminal, from the register); other papers carry the phone only."""
+    issued_at = issued_at or record.created_at
+    today = issued_at.date()
+    text = item.fill(issue_values(terminal, resident, item, inputs, today, extra))
+    certificate = item.kind == "certificate"
+    if certificate and handled_by is None:
+        handled_by = f"自助终端 {terminal.id} 据登记信息出具"
     doc = Document(
         layout=item.layout,
         paper=paper,
@@ -130,7 +168,7 @@ def build_document(
         serial=record.serial,
         issuer_name=terminal.issuer,
         issue_date=today,
-        created_at=record.created_at,
+        created_at=issued_at,
         terminal_id=terminal.id,
         particulars=particulars_for(item.layout, resident, today),
         answers=tuple(Field(label, value) for label, value in text.answers),
@@ -140,10 +178,26 @@ def build_document(
         where_to_go=text.where_to_go,
         copy_mark=f"共{record.copies}份" if record.copies > 1 else None,
         staff_boxes=tuple(item.staff_boxes),
+        legal_basis=(legal_basis or None) if certificate else None,
+        contact_phone=terminal.phone or None,
+        handled_by=handled_by if certificate else None,
     )
+    return signed(doc, terminal, resident, signing_key) if sign else doc
+
+
+def signed(
+    doc: Document, terminal: TerminalConfig, resident: ResidentRecord, signing_key: SigningKey
+) -> Document:
+    """`doc` with its signed QR payload and the key's fingerprint (a 待审核 paper's payload
+    says pending)."""
     from forms.verify import sign_document
 
     payload = sign_document(
-        doc, item_id=item.id, id_number=resident.id_number, name=resident.name, key=signing_key
+        doc,
+        id_number=resident.id_number,
+        name=resident.name,
+        key=signing_key,
+        community_code=terminal.community_code,
+        pending=doc.pending,
     )
     return replace(doc, qr_payload=payload, key_fingerprint=signing_key.fingerprint)

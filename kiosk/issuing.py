@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
+from civic.crashpoints import crashpoint
 from forms.document import Document
 from kiosk.config import Config
 from kiosk.db.repositories import (
@@ -22,29 +23,41 @@ from kiosk.db.repositories import (
     IssuanceRecord,
     IssuanceRepository,
     IssuanceStatus,
-    PrintJobData,
 )
 from kiosk.documents import (
     IssuedDocument,
-    build_document,
     document_from_json,
     document_to_json,
-    paper_for,
 )
 from kiosk.errors import MissingInputError, NotEligibleError, RecordError
-from kiosk.outcomes import OutcomeJournal, PrintOutcome
+from kiosk.outcomes import OutcomeJournal, PrintOutcome, close_interrupted
+from kiosk.papers import (
+    DRAFT_SERIAL,
+    KEPT_STATUSES,
+    NOT_REPRINTED,
+    PaperPlan,
+    audit_detail,
+    audit_kind,
+    compose,
+    configured_catalog,
+    draft_record,
+    issued_as_planned,
+    paper_of,
+    plan_paper,
+)
 from kiosk.residents import ResidentRecord
 from printer.base import JobState, Printer, PrinterError, PrintFailedError, PrintJob
 
 if TYPE_CHECKING:
     from forms.fonts import FontSet
     from forms.keys import SigningKey
-    from kiosk.catalog import CatalogItem
+    from kiosk.catalog import Catalog, CatalogItem
 
 
-__all__ = ["IssuedDocument", "Issuer", "document_from_json", "document_to_json"]
+__all__ = ["DRAFT_SERIAL", "IssuedDocument", "Issuer", "document_from_json", "document_to_json"]
 
 log = logging.getLogger(__name__)
+
 
 Clock = Callable[[], datetime]
 
@@ -61,6 +74,7 @@ class Issuer:
         fonts: FontSet,
         journal: OutcomeJournal,
         clock: Clock = datetime.now,
+        catalog: Catalog | None = None,
     ) -> None:
         self.config = config
         self.sessions = sessions
@@ -68,6 +82,21 @@ class Issuer:
         self.fonts = fonts
         self.journal = journal
         self.clock = clock
+        self._catalog = catalog
+
+    @property
+    def catalog(self) -> Catalog:
+        """The catalogue the 告知单 and bases come from (the configured one if none given)."""
+        if self._catalog is None:
+            self._catalog = configured_catalog(self.config)
+        return self._catalog
+
+    def plan(
+        self, resident: ResidentRecord, item: CatalogItem, inputs: Mapping[str, str]
+    ) -> PaperPlan:
+        """Which paper this request gets: the item, its 待审核 application, or a 告知单."""
+        terminal, today = self.config.terminal, self.clock().date()
+        return plan_paper(self.catalog, terminal, resident, item, inputs, today)
 
     # --- checks -------------------------------------------------------------------------
     def check(
@@ -79,6 +108,26 @@ class Issuer:
             raise NotEligibleError(
                 verdict.reason, zh=f"暂不能办理：{verdict.reason}", en=verdict.reason
             )
+
+    # --- the draft she confirms ----------------------------------------------------------
+    def draft(
+        self,
+        resident: ResidentRecord,
+        item: CatalogItem,
+        raw_inputs: Mapping[str, str] | None = None,
+        *,
+        copies: int = 1,
+        card_type: str = "resident",
+    ) -> bytes:
+        """The PDF she would get, unsigned and unrecorded: no serial is allocated, nothing is
+        written, no QR (the confirm screen shows its first page)."""
+        self.check(resident, item, card_type)
+        inputs = item.validate_inputs(raw_inputs or {})
+        now = self.clock().replace(microsecond=0)
+        plan = self.plan(resident, item, inputs)
+        chosen = paper_of(plan, self.config.printers.slip_paper)
+        record = draft_record(self.config.terminal.id, plan, resident, inputs, chosen, copies, now)
+        return self._render(self._compose(record, resident, plan, inputs, sign=False))
 
     # --- issuing ------------------------------------------------------------------------
     def issue(
@@ -92,7 +141,8 @@ class Issuer:
         paper: str | None = None,
         actor: str | None = None,
     ) -> IssuedDocument:
-        """Check, allocate a serial, record, render and sign in one transaction; nothing is printed."""
+        """Check, allocate a serial, sign and render, then record it all in one transaction;
+        nothing is printed."""
         self.check(resident, item, card_type)
         inputs = item.validate_inputs(raw_inputs or {})
         if not 1 <= copies <= item.max_copies:
@@ -104,41 +154,97 @@ class Issuer:
         from forms.verify import content_digest
 
         now = self.clock().replace(microsecond=0)
-        chosen = paper_for(item, self.config.printers.slip_paper, paper)
+        plan = self.plan(resident, item, inputs)  # before anything is recorded
+        chosen = paper_of(plan, self.config.printers.slip_paper, paper)
+        copies = 1 if plan.substituted else copies
+        kept = {} if plan.substituted else dict(inputs)
+        # The serial first, in a transaction of its own: the community's counter row is locked
+        # for one statement, not while the paper is signed and rendered (~0.2 s). A failure
+        # after this leaves a gap in the sequence, never a duplicate (ARCHITECTURE.md).
+        serial = self._next_serial(now)
+        terminal = self.config.terminal.id
+        draft = replace(
+            draft_record(terminal, plan, resident, kept, chosen, copies, now), serial=serial
+        )
+        doc = self._compose(draft, resident, plan, inputs)
+        pdf = self._render(doc)
+        digest = content_digest(doc)
+        record = self._record(draft, doc, plan, resident, digest, actor)
+        crashpoint("after_issuance_commit")
+        log.info("issued %s item=%s resident=%s", record.serial, plan.item.id, resident.masked_id)
+        return issued_as_planned(record, doc, pdf)
+
+    def _record(
+        self,
+        draft: IssuanceRecord,
+        doc: Document,
+        plan: PaperPlan,
+        resident: ResidentRecord,
+        digest: str,
+        actor: str | None,
+    ) -> IssuanceRecord:
+        """The issuance, its content hash, document and audit event in one transaction."""
+        now, serial, kept, chosen, copies = (
+            draft.created_at,
+            draft.serial,
+            dict(draft.inputs),
+            draft.paper,
+            draft.copies,
+        )
         try:
             with self.sessions.begin() as session:
                 issuances = IssuanceRepository(session)
                 record = issuances.create(
                     community_code=self.config.terminal.community_code,
-                    item_id=item.id,
+                    item_id=plan.item.id,
                     resident_id=resident.id,
                     terminal_id=self.config.terminal.id,
-                    inputs=inputs,
+                    inputs=kept,
                     paper=chosen,
                     copies=copies,
                     now=now,
+                    serial=serial,
                 )
-                doc = build_document(
-                    self.config.terminal, record, resident, item, inputs, chosen, self.signing_key
-                )
-                pdf = self._render(doc)
-                digest = content_digest(doc)
                 issuances.set_content_hash(record.serial, digest)
                 issuances.set_document(record.serial, document_to_json(doc))
+                if doc.pending:
+                    issuances.set_status(record.serial, IssuanceStatus.PENDING_REVIEW)
                 AuditRepository(session).record(
                     terminal_id=self.config.terminal.id,
                     actor=actor or f"resident:{resident.masked_id}",
-                    kind="issued",
+                    kind=audit_kind(plan),
                     subject=record.serial,
                     now=now,
-                    detail={"item": item.id, "copies": str(copies)},
+                    detail=audit_detail(plan, copies),
                 )
                 record = replace(record, content_hash=digest)
         except SQLAlchemyError as exc:
             log.error("issuance not recorded: %s", type(exc).__name__)
             raise RecordError(str(exc.__class__.__name__)) from exc
-        log.info("issued %s item=%s resident=%s", record.serial, item.id, resident.masked_id)
-        return IssuedDocument(record, doc, pdf)
+        return record
+
+    def _next_serial(self, now: datetime) -> str:
+        try:
+            with self.sessions.begin() as session:
+                code = self.config.terminal.community_code
+                return IssuanceRepository(session).next_serial(code, now.date())
+        except SQLAlchemyError as exc:
+            log.error("no serial allocated: %s", type(exc).__name__)
+            raise RecordError(type(exc).__name__) from exc
+
+    def _compose(
+        self,
+        record: IssuanceRecord,
+        resident: ResidentRecord,
+        plan: PaperPlan,
+        inputs: Mapping[str, str],
+        *,
+        sign: bool = True,
+    ) -> Document:
+        terminal, key = self.config.terminal, self.signing_key
+        return compose(
+            self.catalog, terminal, record, resident, plan, inputs, record.paper, key, sign=sign
+        )
 
     def _render(self, doc: Document) -> bytes:
         from forms.render import render  # reportlab: loaded at the first document, not at start
@@ -186,6 +292,7 @@ class Issuer:
             reason = f"driver crashed: {type(exc).__name__}: {exc}"
             self._settle(serial, job_id, printer.uri, reprint, JobState.FAILED, None, reason)
             raise PrintFailedError(reason) from exc
+        crashpoint("after_print_done")
         self._settle(serial, job_id, printer.uri, reprint, JobState.DONE, job, None)
         return job
 
@@ -234,7 +341,7 @@ class Issuer:
                 now=outcome.at,
             )
             record = repo.by_serial(outcome.serial)
-            if record is not None and record.status != IssuanceStatus.VOIDED:
+            if record is not None and record.status not in KEPT_STATUSES:
                 repo.set_status(outcome.serial, IssuanceStatus(outcome.status))
             AuditRepository(session).record(
                 terminal_id=self.config.terminal.id,
@@ -259,8 +366,9 @@ class Issuer:
             with self.sessions.begin() as session:
                 repo = IssuanceRepository(session)
                 closed = []
-                for record, jobs in repo.unfinished(self.config.terminal.id):
-                    self._close_interrupted(session, repo, record, jobs)
+                terminal = self.config.terminal.id
+                for record, jobs in repo.unfinished(terminal):
+                    close_interrupted(session, record, jobs, terminal, self.clock())
                     closed.append(record.serial)
         except SQLAlchemyError as exc:
             raise RecordError(type(exc).__name__) from exc
@@ -268,41 +376,19 @@ class Issuer:
             log.warning("closed %d interrupted issuance(s): %s", len(closed), ", ".join(closed))
         return closed
 
-    def _close_interrupted(
-        self,
-        session: Session,
-        repo: IssuanceRepository,
-        record: IssuanceRecord,
-        jobs: list[PrintJobData],
-    ) -> None:
-        now = self.clock()
-        open_jobs = [j for j in jobs if j.finished_at is None]
-        for job in open_jobs:
-            reason = "interrupted: outcome unknown, check the printer"
-            repo.finish_job(
-                job.id, "unknown", device_job_id=job.device_job_id, reason=reason, now=now
-            )
-        status = IssuanceStatus.UNKNOWN if open_jobs else IssuanceStatus.PRINT_FAILED
-        repo.set_status(record.serial, status)
-        AuditRepository(session).record(
-            terminal_id=self.config.terminal.id,
-            actor="system",
-            kind="interrupted",
-            subject=record.serial,
-            now=now,
-            detail={"status": status.value},
-        )
-
     # --- reprints -----------------------------------------------------------------------
-    def reissue(self, serial: str, *, actor: str) -> IssuedDocument:
-        """The same document again, marked 补打 n; refused for voided issuances."""
+    def reissue(
+        self, serial: str, *, actor: str, detail: Mapping[str, str] | None = None
+    ) -> IssuedDocument:
+        """The same document again, marked 补打 n; refused for voided issuances. `detail` (the
+        staff's reason) goes into the `reprint` audit event beside n."""
         try:
-            return self._reissue(serial, actor)
+            return self._reissue(serial, actor, detail or {})
         except SQLAlchemyError as exc:
             log.error("reprint of %s not recorded: %s", serial, type(exc).__name__)
             raise RecordError(type(exc).__name__) from exc
 
-    def _reissue(self, serial: str, actor: str) -> IssuedDocument:
+    def _reissue(self, serial: str, actor: str, detail: Mapping[str, str]) -> IssuedDocument:
         with self.sessions.begin() as session:
             repo = IssuanceRepository(session)
             record = repo.by_serial(serial)
@@ -310,10 +396,9 @@ class Issuer:
                 raise RecordError(
                     serial, zh="没有这个编号的证明", en=f"No document with serial {serial}."
                 )
-            if record.status == IssuanceStatus.VOIDED:
-                raise RecordError(
-                    serial, zh="该证明已作废，不能补打", en="This document was voided."
-                )
+            refused = NOT_REPRINTED.get(record.status)
+            if refused is not None:
+                raise RecordError(serial, zh=refused[0], en=refused[1])
             n = repo.count_reprint(serial)
             AuditRepository(session).record(
                 terminal_id=self.config.terminal.id,
@@ -321,7 +406,7 @@ class Issuer:
                 kind="reprint",
                 subject=serial,
                 now=self.clock(),
-                detail={"n": str(n)},
+                detail={**detail, "n": str(n)},
             )
             stored = repo.document(serial)
         doc = replace(document_from_json(stored), reprint=n)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import queue
+import sys
 import threading
 from collections.abc import Callable
 from typing import Protocol, TypeVar
@@ -70,8 +71,8 @@ class _Relay(QObject):
     def _run(self, callback: Callable[[], None]) -> None:
         try:
             callback()
-        except Exception:  # a broken callback must not take the event loop down
-            log.exception("UI callback failed")
+        except Exception:  # a broken callback must not take the event loop down: the kiosk's
+            sys.excepthook(*sys.exc_info())  # crash hook logs it and returns to attract
 
 
 class ThreadJobs:

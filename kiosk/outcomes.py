@@ -17,6 +17,12 @@ from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from sqlalchemy.orm import Session
+
+    from kiosk.db.repositories import IssuanceRecord, PrintJobData
 
 log = logging.getLogger(__name__)
 
@@ -118,3 +124,34 @@ class OutcomeJournal:
             yield fd
         finally:
             os.close(fd)
+
+
+def close_interrupted(
+    session: Session,
+    record: IssuanceRecord,
+    jobs: list[PrintJobData],
+    terminal_id: str,
+    now: datetime,
+) -> None:
+    """Close one issuance a crash left `issued`: print_failed if nothing was sent, unknown if
+    a print attempt never finished (staff must look at the printer; also for a reprint killed
+    mid-print, unless voided or under review: that status stays). Audited."""
+    from kiosk.db.repositories import AuditRepository, IssuanceRepository, IssuanceStatus
+    from kiosk.papers import KEPT_STATUSES
+
+    repo = IssuanceRepository(session)
+    open_jobs = [j for j in jobs if j.finished_at is None]
+    for job in open_jobs:
+        reason = "interrupted: outcome unknown, check the printer"
+        repo.finish_job(job.id, "unknown", device_job_id=job.device_job_id, reason=reason, now=now)
+    status = IssuanceStatus.UNKNOWN if open_jobs else IssuanceStatus.PRINT_FAILED
+    status = record.status if record.status in KEPT_STATUSES else status
+    repo.set_status(record.serial, status)
+    AuditRepository(session).record(
+        terminal_id=terminal_id,
+        actor="system",
+        kind="interrupted",
+        subject=record.serial,
+        now=now,
+        detail={"status": status.value},
+    )

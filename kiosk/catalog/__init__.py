@@ -6,11 +6,17 @@ staff can fix a broken edit in one pass:
 
     catalog.yaml:123: item 'senior_allowance': unknown key 'foo'
 
-The law is data: `banned_certificates` lists the certificates a residents' committee must not
-issue (民发〔2020〕20号); a certificate item matching one by keyword or topic tag is an error.
+The law is data (kiosk.catalog.law): `banned_certificates` lists, under their official names,
+the twenty certificates a residents' committee must not issue (民发〔2020〕20号); `legal_bases`
+the statutes and lists papers rest on; `exceptions` the few statutory certificates allowed to
+state a banned kind. Every certificate is `certify: record` (facts from the committee's own
+register, sealed at the kiosk) or `certify: review` (staff check and approve), names its
+`legal_basis`, and states no fact a resident typed; the banned scan runs over everything it
+could print.
 
-Modules: yaml_lines (bounded YAML with line numbers), inputs and model (the frozen model), parse
-(file -> parsed sections + problems), checks (what the schema cannot say), cache, loading.
+Modules: yaml_lines (bounded YAML with line numbers), inputs, law and model (the frozen model),
+parse (file -> parsed sections + problems), checks and lawchecks (what the schema cannot say),
+assemble (one locality's Catalog), cache, loading.
 """
 
 from __future__ import annotations
@@ -22,16 +28,17 @@ if TYPE_CHECKING:
     from kiosk.catalog.checks import ID_RE, MAX_CHARS
     from kiosk.catalog.inputs import NO_WORDS, YES_WORDS, AnswerError, Choice, InputType, ItemInput
     from kiosk.catalog.key import CACHE_VERSION
+    from kiosk.catalog.law import BannedCertificate, BannedHit, LawException
     from kiosk.catalog.loading import check_catalog, load_catalog, reload_catalog
     from kiosk.catalog.model import (
         KNOWN_PLACEHOLDERS,
         PLACEHOLDER_RE,
         STAFF_BOXES,
         TEMPLATE_FIELDS,
-        BannedCertificate,
         Catalog,
         CatalogItem,
         Category,
+        Certify,
         FilledText,
         Kind,
         LayoutName,
@@ -69,7 +76,10 @@ _EXPORTS: dict[str, str] = {
     "PLACEHOLDER_RE": "kiosk.catalog.model",
     "STAFF_BOXES": "kiosk.catalog.model",
     "TEMPLATE_FIELDS": "kiosk.catalog.model",
-    "BannedCertificate": "kiosk.catalog.model",
+    "BannedCertificate": "kiosk.catalog.law",
+    "BannedHit": "kiosk.catalog.law",
+    "LawException": "kiosk.catalog.law",
+    "Certify": "kiosk.catalog.model",
     "Catalog": "kiosk.catalog.model",
     "CatalogItem": "kiosk.catalog.model",
     "Category": "kiosk.catalog.model",
@@ -117,15 +127,18 @@ __all__ = [
     "YES_WORDS",
     "AnswerError",
     "BannedCertificate",
+    "BannedHit",
     "Catalog",
     "CatalogItem",
     "Category",
+    "Certify",
     "Choice",
     "Eligibility",
     "FilledText",
     "InputType",
     "ItemInput",
     "Kind",
+    "LawException",
     "LayoutName",
     "LineList",
     "LineMap",

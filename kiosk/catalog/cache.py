@@ -20,7 +20,8 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from kiosk.catalog.key import CACHE_VERSION, MAX_CACHE_BYTES, cache_file
-from kiosk.catalog.model import BannedCertificate, Catalog, CatalogItem, Category
+from kiosk.catalog.law import BannedCertificate, LawException
+from kiosk.catalog.model import Catalog, CatalogItem, Category
 from kiosk.eligibility import Rule, parse_rule
 
 log = logging.getLogger(__name__)
@@ -34,6 +35,10 @@ class CachedCatalog:
     categories: tuple[Category, ...]
     banned: tuple[BannedCertificate, ...]
     items: tuple[CatalogItem, ...]
+    legal_bases: dict[str, str]
+    exceptions: tuple[LawException, ...]
+    hidden: tuple[CatalogItem, ...]
+    frequent: tuple[str, ...] = ()
 
 
 class CacheInvalidError(ValueError):
@@ -49,11 +54,25 @@ def encode(catalog: Catalog) -> dict[str, object]:
         "legal_basis": catalog.legal_basis,
         "categories": [c.model_dump(mode="json") for c in catalog.categories],
         "banned": [b.model_dump(mode="json") for b in catalog.banned],
-        "items": [
-            {**item.model_dump(mode="json"), "eligibility": item.eligibility.to_data()}
-            for item in catalog.items
-        ],
+        "items": [_encode_item(item) for item in catalog.items],
+        "legal_bases": dict(catalog.legal_bases),
+        "exceptions": [e.model_dump(mode="json") for e in catalog.exceptions],
+        "hidden": [_encode_item(item) for item in catalog.hidden],
+        "frequent": list(catalog.frequent),
     }
+
+
+def _encode_item(item: CatalogItem) -> dict[str, object]:
+    return {**item.model_dump(mode="json"), "eligibility": item.eligibility.to_data()}
+
+
+def _bases(data: dict[str, object]) -> dict[str, str]:
+    value = data.get("legal_bases")
+    if not isinstance(value, dict) or not all(
+        isinstance(k, str) and isinstance(v, str) for k, v in value.items()
+    ):
+        raise CacheInvalidError("'legal_bases' is not a mapping of texts")
+    return dict(value)
 
 
 def _list(data: dict[str, object], key: str) -> list[object]:
@@ -61,6 +80,12 @@ def _list(data: dict[str, object], key: str) -> list[object]:
     if not isinstance(value, list):
         raise CacheInvalidError(f"'{key}' is not a list")
     return value
+
+
+def _ids(values: list[object]) -> list[str]:
+    if not all(isinstance(v, str) for v in values):
+        raise CacheInvalidError("'frequent' is not a list of ids")
+    return [str(v) for v in values]
 
 
 def _rule(data: object) -> Rule:
@@ -93,6 +118,10 @@ def decode(data: object, digest: str, locality: str | None) -> CachedCatalog:
             categories=tuple(Category.model_validate(c) for c in _list(data, "categories")),
             banned=tuple(BannedCertificate.model_validate(b) for b in _list(data, "banned")),
             items=tuple(_item(i) for i in _list(data, "items")),
+            legal_bases=_bases(data),
+            exceptions=tuple(LawException.model_validate(e) for e in _list(data, "exceptions")),
+            hidden=tuple(_item(i) for i in _list(data, "hidden")),
+            frequent=tuple(_ids(_list(data, "frequent"))),
         )
     except ValidationError as exc:
         raise CacheInvalidError(f"does not validate ({exc.error_count()} errors)") from None

@@ -8,10 +8,10 @@ from collections.abc import Iterable, Mapping
 from datetime import date
 
 from kiosk.catalog.inputs import ItemInput, as_date, as_int
+from kiosk.catalog.law import BannedCertificate
 from kiosk.catalog.model import (
     KNOWN_PLACEHOLDERS,
     PLACEHOLDER_RE,
-    BannedCertificate,
     CatalogItem,
     Locality,
 )
@@ -56,16 +56,14 @@ def check_item(
     subject: str,
     banned: Mapping[str, BannedCertificate],
 ) -> None:
-    """Every check of one item that its schema cannot express."""
+    """Every check of one item that its schema cannot express, but the legal ones
+    (kiosk.catalog.lawchecks)."""
     _check_kind(item, raw, report, subject)
     for topic in item.topics:
         if topic not in banned:
             names = ", ".join(banned)
             report.add(line_of(raw, "topics"), subject, f"unknown topic '{topic}' (known: {names})")
-    if item.kind == "certificate":
-        texts = ((item.name_zh, line_of(raw, "name_zh")), (item.title, line_of(raw, "title")))
-        check_not_banned(texts, item.topics, line_of(raw, "topics"), banned, report, subject)
-    input_ids: set[str] = set()
+    input_ids: set[str] = {spec.id for spec in item.review_facts}
     raw_inputs = raw.get("inputs")
     for n, spec in enumerate(item.inputs):
         where: int | None

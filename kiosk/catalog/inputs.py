@@ -37,6 +37,7 @@ class Choice(Frozen):
     id: str
     label_zh: str = Field(alias="zh", min_length=1)
     label_en: str = Field(alias="en", min_length=1)
+    basis: str | None = None  # a purpose's basis: an id in legal_bases (certificates need one)
 
     @field_validator("id", mode="before")
     @classmethod
@@ -108,9 +109,10 @@ class ItemInput(Frozen):
 
     def normalise(self, raw: str | None, today: date | None = None) -> str:
         """Validate one answer; '' when optional and empty. Raises AnswerError (a
-        MissingInputError naming the field)."""
+        MissingInputError naming the field). The catalogue's default fills an answer not given
+        at all (None), never one she skipped on purpose ('' from 不填)."""
         text = "" if raw is None else str(raw).strip()
-        if not text and self.default is not None:
+        if raw is None and self.default is not None:
             text = str(self.default)
         if not text:
             if self.required:

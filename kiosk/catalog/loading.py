@@ -57,10 +57,15 @@ def load_catalog(
             source=path,
             digest=digest,
             from_cache=True,
-            _by_id=MappingProxyType({i.id: i for i in items}),
+            _by_id=MappingProxyType({i.id: i for i in items + cached.hidden}),
+            legal_bases=MappingProxyType(cached.legal_bases),
+            exceptions=cached.exceptions,
+            hidden=cached.hidden,
+            frequent=cached.frequent,
         )
         return replace(catalog, load_seconds=clock() - started)
-    from kiosk.catalog.parse import catalog_of, parse_bytes  # YAML only when the cache misses
+    from kiosk.catalog.assemble import catalog_of
+    from kiosk.catalog.parse import parse_bytes  # YAML only when the cache misses
 
     parsed = parse_bytes(data, path)
     if parsed.problems:

@@ -7,7 +7,6 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from types import MappingProxyType
 
 import yaml
 from pydantic import ValidationError
@@ -19,7 +18,16 @@ from kiosk.catalog.checks import (
     check_item,
     check_locality,
 )
-from kiosk.catalog.model import BannedCertificate, Catalog, CatalogItem, Category, Locality
+from kiosk.catalog.law import BannedCertificate, LawException
+from kiosk.catalog.lawchecks import (
+    LawContext,
+    check_community_notice,
+    check_exceptions,
+    check_law,
+    check_locality_law,
+    is_snake,
+)
+from kiosk.catalog.model import CatalogItem, Category, Locality
 from kiosk.catalog.source import read_source
 from kiosk.catalog.yaml_lines import (
     LineList,
@@ -31,7 +39,17 @@ from kiosk.catalog.yaml_lines import (
 )
 from kiosk.eligibility import Always, Rule, parse_rule
 
-TOP_KEYS = ("version", "legal_basis", "banned_certificates", "categories", "localities", "items")
+TOP_KEYS = (
+    "version",
+    "legal_basis",
+    "legal_bases",
+    "banned_certificates",
+    "exceptions",
+    "categories",
+    "frequent",
+    "localities",
+    "items",
+)
 ITEM_ID_RE = re.compile(r"^\s*-?\s*id:\s*['\"]?([A-Za-z0-9_]+)")
 
 
@@ -46,6 +64,9 @@ class Parsed:
     banned: tuple[BannedCertificate, ...] = ()
     localities: dict[str, Locality] = field(default_factory=dict)
     digest: str = ""
+    legal_bases: dict[str, str] = field(default_factory=dict)
+    exceptions: tuple[LawException, ...] = ()
+    frequent: tuple[str, ...] = ()  # 常用: the services most residents come for, first
 
 
 def parse_file(path: Path) -> Parsed:
@@ -109,16 +130,86 @@ def _parse_sections(raw: LineMap, report: Problems, parsed: Parsed) -> None:
     for key in raw:
         if key not in TOP_KEYS:
             report.add(line_of(raw, key), "", f"unknown key '{key}' (known: {', '.join(TOP_KEYS)})")
-    for key in ("categories", "items", "banned_certificates"):
+    for key in ("categories", "items", "banned_certificates", "legal_bases"):
         if key not in raw:
             report.add(1, "", f"missing key '{key}'")
     basis = raw.get("legal_basis", "")
     parsed.legal_basis = basis if isinstance(basis, str) else ""
+    parsed.legal_bases = _parse_bases(raw, report)
     parsed.categories = _parse_categories(raw, report)
     parsed.banned = _parse_banned(raw, report)
+    parsed.exceptions = _parse_exceptions(raw, report)
     parsed.items = _parse_items(raw, report, parsed)
     parsed.localities = _parse_localities(raw, report, parsed)
+    parsed.frequent = _parse_frequent(raw, report, {i.id for i in parsed.items})
     check_banned_notices(raw.get("banned_certificates"), report, parsed.banned, parsed.items)
+    check_community_notice(parsed.items, report)
+    check_exceptions(
+        parsed.exceptions,
+        raw.get("exceptions"),
+        report,
+        {i.id: i for i in parsed.items},
+        _law(parsed),
+    )
+
+
+def _law(parsed: Parsed) -> LawContext:
+    return LawContext(
+        banned={b.tag: b for b in parsed.banned},
+        legal_bases=parsed.legal_bases,
+        exceptions=parsed.exceptions,
+    )
+
+
+def _parse_frequent(raw: LineMap, report: Problems, known: set[str]) -> tuple[str, ...]:
+    """frequent: the ids of the 常用 services, in the order the menu shows them first."""
+    value = raw.get("frequent")
+    if value is None:
+        return ()
+    where = line_of(raw, "frequent")
+    if not isinstance(value, list):
+        report.add(where, "frequent", "'frequent' must be a list of item ids")
+        return ()
+    found: list[str] = []
+    for entry in value:
+        if not isinstance(entry, str) or entry not in known:
+            report.add(where, "frequent", f"{entry!r} is not an item id")
+        elif entry in found:
+            report.add(where, "frequent", f"'{entry}' is listed twice")
+        else:
+            found.append(entry)
+    return tuple(found)
+
+
+def _parse_bases(raw: LineMap, report: Problems) -> dict[str, str]:
+    """legal_bases: id -> the statute or list as printed in 出具依据."""
+    value = raw.get("legal_bases")
+    if value is None:
+        return {}
+    if not isinstance(value, LineMap):
+        report.add(line_of(raw, "legal_bases"), "", "'legal_bases' must be a mapping id: text")
+        return {}
+    bases: dict[str, str] = {}
+    for key, text in value.items():
+        where = line_of(value, key)
+        if not isinstance(key, str) or not is_snake(key):
+            report.add(where, "legal_bases", f"id {key!r} must be snake_case")
+        elif not isinstance(text, str) or not text.strip():
+            report.add(where, "legal_bases", f"'{key}' needs the text printed as 出具依据")
+        else:
+            bases[key] = text.strip()
+    return bases
+
+
+def _parse_exceptions(raw: LineMap, report: Problems) -> tuple[LawException, ...]:
+    result: list[LawException] = []
+    for i, line, entry in _entries(raw, "exceptions", report):
+        subject = f"exception #{i + 1}"
+        try:
+            result.append(LawException.model_validate(entry))
+        except ValidationError as exc:
+            pydantic_problems(exc, entry, report, subject, line)
+    return tuple(result)
 
 
 def _item_before(text: str, line: int) -> str | None:
@@ -227,6 +318,7 @@ def _parse_items(raw: LineMap, report: Problems, parsed: Parsed) -> tuple[Catalo
     seen: dict[str, int] = {}
     categories = _category_ids(raw, parsed)
     banned_tags = {b.tag: b for b in parsed.banned}
+    law = _law(parsed)
     for i, line, entry in _entries(raw, "items", report):
         item_id = _text_id(entry)
         subject = f"item '{item_id}'" if item_id else f"item #{i + 1}"
@@ -255,6 +347,7 @@ def _parse_items(raw: LineMap, report: Problems, parsed: Parsed) -> tuple[Catalo
             pydantic_problems(exc, entry, report, subject, line)
             continue
         check_item(item, entry, report, subject, banned_tags)
+        check_law(item, entry, report, subject, law)
         if seen.get(item.id) == line:
             result.append(item)
     return tuple(result)
@@ -290,40 +383,6 @@ def _parse_localities(raw: LineMap, report: Problems, parsed: Parsed) -> dict[st
             pydantic_problems(exc, entry, report, subject, line)
             continue
         check_locality(profile, entry, line, report, subject, items, banned)
+        check_locality_law(profile, entry, report, subject, items, _law(parsed))
         result[str(name)] = profile
     return result
-
-
-def apply_locality(parsed: Parsed, locality: str | None) -> tuple[CatalogItem, ...]:
-    """The items a locality shows: switched on or off by its profile, renamed where it says."""
-    if locality is None:
-        return tuple(i for i in parsed.items if i.enabled)
-    profile = parsed.localities[locality]
-    items: list[CatalogItem] = []
-    for item in parsed.items:
-        on = (item.enabled or item.id in profile.enable) and item.id not in profile.disable
-        if not on:
-            continue
-        rename = profile.rename.get(item.id)
-        if rename is not None:
-            changes = {k: v for k, v in rename.model_dump().items() if v}
-            item = item.model_copy(update=changes)
-        items.append(item)
-    return tuple(items)
-
-
-def catalog_of(parsed: Parsed, locality: str | None, path: Path) -> Catalog:
-    """The Catalog of a clean parse for one locality (None: the base catalogue)."""
-    if locality is not None and locality not in parsed.localities:
-        raise KeyError(locality)
-    items = apply_locality(parsed, locality)
-    return Catalog(
-        categories=parsed.categories,
-        items=items,
-        banned=parsed.banned,
-        legal_basis=parsed.legal_basis,
-        locality=locality,
-        source=path,
-        digest=parsed.digest,
-        _by_id=MappingProxyType({i.id: i for i in items}),
-    )

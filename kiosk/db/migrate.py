@@ -54,6 +54,8 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
 
     cfg = alembic_config(engine.url.render_as_string(hide_password=False))
     with _sqlite_file_lock(engine), engine.begin() as conn:
+        if conn.dialect.name == "sqlite":  # pysqlite runs DDL outside any transaction: a kill
+            conn.exec_driver_sql("BEGIN IMMEDIATE")  # half-way then left tables, no version
         _pg_advisory_lock(conn)
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, revision)

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import enum
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import Executable, func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
-from kiosk.db.models import AuditEvent, Issuance, PrintJobRecord, Resident, SerialCounter, Terminal
+from kiosk.db.engine import insert_or_update
+from kiosk.db.models import Base, Issuance, PrintJobRecord, Resident, Terminal
 from kiosk.residents import ResidentRecord
 
 
@@ -68,6 +70,11 @@ class ResidentRepository:
         row = self.session.scalar(select(Resident).where(Resident.id_number == id_number.upper()))
         return _resident(row) if row else None
 
+    def by_id(self, resident_id: int) -> ResidentRecord | None:
+        """The resident with this database id (an issuance's resident), or None."""
+        row = self.session.get(Resident, resident_id)
+        return _resident(row) if row else None
+
     def upsert(self, data: ResidentData, now: datetime) -> bool:
         """Insert or update by ID number; True if inserted."""
         row = self.session.scalar(select(Resident).where(Resident.id_number == data.id_number))
@@ -78,6 +85,26 @@ class ResidentRepository:
         for key, value in values.items():
             setattr(row, key, value)
         return False
+
+    def upsert_many(self, rows: Sequence[ResidentData], now: datetime) -> tuple[int, int]:
+        """Insert or update a batch by ID number (one lookup, one INSERT ... ON CONFLICT DO
+        UPDATE, batched by the driver); returns (inserted, updated). Imports use it."""
+        if not rows:
+            return 0, 0
+        numbers = [r.id_number for r in rows]
+        existing = set(
+            self.session.scalars(select(Resident.id_number).where(Resident.id_number.in_(numbers)))
+        )
+        values = [dict(r.__dict__, tags=list(r.tags), updated_at=now) for r in rows]
+        keys = [key for key in values[0] if key != "id_number"]
+        upsert = insert_or_update(
+            self.session,
+            Base.metadata.tables["residents"],
+            ["id_number"],
+            lambda excluded: {key: excluded[key] for key in keys},
+        )
+        self.session.connection().execute(upsert, values)  # Core: no ORM objects per row
+        return len(rows) - len(existing), len(existing)
 
     def count(self) -> int:
         """How many residents are registered."""
@@ -139,6 +166,10 @@ class IssuanceStatus(enum.StrEnum):
     PRINT_FAILED = "print_failed"  # nothing (good) came out: staff may reprint
     UNKNOWN = "unknown"  # interrupted mid-print: staff must look at the printer
     VOIDED = "voided"
+    # review certificates (kiosk.review): the 待审核 application is out, staff have not decided;
+    # approval moves it to issued (the sealed certificate, same serial), refusal to rejected
+    PENDING_REVIEW = "pending_review"
+    REJECTED = "rejected"
 
 
 @dataclass(frozen=True)
@@ -183,25 +214,12 @@ class IssuanceRepository:
         at the same moment get different sequences on PostgreSQL and SQLite alike.
         """
         key = day.strftime("%Y%m%d")
-        dialect = self.session.get_bind().dialect.name
         values = {"community_code": community_code, "day": key, "last": 1}
-        index = [SerialCounter.community_code, SerialCounter.day]
-        upsert: Executable
-        bump = {"last": SerialCounter.last + 1}
-        if dialect == "postgresql":
-            from sqlalchemy.dialects.postgresql import insert as pg_insert
-
-            pg = pg_insert(SerialCounter).values(values)
-            upsert = pg.on_conflict_do_update(index_elements=index, set_=bump).returning(
-                SerialCounter.last
-            )
-        else:
-            from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-
-            lite = sqlite_insert(SerialCounter).values(values)
-            upsert = lite.on_conflict_do_update(index_elements=index, set_=bump).returning(
-                SerialCounter.last
-            )
+        table = Base.metadata.tables["serial_counters"]
+        bump = insert_or_update(
+            self.session, table, ["community_code", "day"], lambda _: {"last": table.c.last + 1}
+        )
+        upsert = bump.values(values).returning(table.c.last)
         sequence = self.session.execute(upsert).scalar_one()
         return f"{community_code}-{key}-{sequence:05d}"
 
@@ -216,9 +234,10 @@ class IssuanceRepository:
         paper: str,
         copies: int,
         now: datetime,
+        serial: str | None = None,
     ) -> IssuanceRecord:
-        """Record a new issuance with a fresh serial (status `issued`)."""
-        serial = self.next_serial(community_code, now.date())
+        """Record a new issuance (status `issued`) under `serial`, or a fresh one."""
+        serial = serial or self.next_serial(community_code, now.date())
         row = Issuance(
             serial=serial,
             item_id=item_id,
@@ -308,11 +327,12 @@ class IssuanceRepository:
         return [_job(r) for r in rows]
 
     def unfinished(self, terminal_id: str) -> list[tuple[IssuanceRecord, list[PrintJobData]]]:
-        """This terminal's issuances still `issued`, each with its print jobs (start-up check)."""
+        """This terminal's issuances still `issued` or with a print job never finished (a
+        reprint killed mid-print), each with its print jobs (start-up check)."""
+        open_jobs = select(PrintJobRecord.issuance_id).where(PrintJobRecord.finished_at.is_(None))
+        left = or_(Issuance.status == IssuanceStatus.ISSUED, Issuance.id.in_(open_jobs))
         rows = self.session.scalars(
-            select(Issuance)
-            .where(Issuance.terminal_id == terminal_id, Issuance.status == IssuanceStatus.ISSUED)
-            .order_by(Issuance.id)
+            select(Issuance).where(Issuance.terminal_id == terminal_id, left).order_by(Issuance.id)
         )
         return [(_issuance(row), self.jobs(row.serial)) for row in rows]
 
@@ -341,7 +361,7 @@ class TerminalRepository:
 
 
 class AuditRepository:
-    """Append-only audit trail."""
+    """Append-only audit trail, hash-chained per terminal (see kiosk.db.audit)."""
 
     def __init__(self, session: Session) -> None:
         self.session = session
@@ -356,14 +376,15 @@ class AuditRepository:
         now: datetime,
         detail: dict[str, str] | None = None,
     ) -> None:
-        """Append one event."""
-        self.session.add(
-            AuditEvent(
-                at=now,
-                terminal_id=terminal_id,
-                actor=actor,
-                kind=kind,
-                subject=subject,
-                detail=detail or {},
-            )
+        """Append one event to the terminal's chain (its head stays locked until commit)."""
+        from kiosk.db.audit import append_event
+
+        append_event(
+            self.session,
+            terminal_id=terminal_id,
+            actor=actor,
+            kind=kind,
+            subject=subject,
+            now=now,
+            detail=detail,
         )

@@ -17,7 +17,8 @@ ITEMS = (
     "school_enrolment_registration",
     "elderly_meal_registration",
     "rural_family_planning_reward",
-    "other_duty_certificate",
+    "volunteer_service_certificate",
+    "other_community_notice",
     *(f"{tag}_notice" for tag in BANNED),
 )
 

@@ -15,7 +15,8 @@ import pytest
 from kiosk.catalog import CACHE_VERSION, Catalog, load_catalog
 from kiosk.catalog.inputs import ItemInput
 from kiosk.catalog.key import cache_file
-from kiosk.catalog.model import BannedCertificate, CatalogItem, Category, Locality
+from kiosk.catalog.law import BannedCertificate, LawException
+from kiosk.catalog.model import CatalogItem, Category, Locality
 from kiosk.demo_data import generate_residents
 from kiosk.eligibility import rules
 from kiosk.residents import ResidentRecord
@@ -235,7 +236,7 @@ def test_odd_locality_names_get_safe_file_names(tmp_path: Path) -> None:
 
 def _model_fingerprint() -> str:
     """The shape of everything the cache stores: model schemas and rule dataclass fields."""
-    models = (Category, BannedCertificate, ItemInput, CatalogItem, Locality)
+    models = (Category, BannedCertificate, LawException, ItemInput, CatalogItem, Locality)
     shape: list[object] = [m.model_json_schema(mode="serialization") for m in models]
     for cls in sorted(vars(rules).values(), key=str):
         if isinstance(cls, type) and issubclass(cls, rules.Rule):
@@ -246,7 +247,7 @@ def _model_fingerprint() -> str:
 def test_cache_version_follows_the_model() -> None:
     """If this fails, the model changed: bump CACHE_VERSION in kiosk/catalog/cache.py and put the
     new pair here (old caches then fall back to a full load instead of giving stale objects)."""
-    assert (CACHE_VERSION, _model_fingerprint()) == (1, "651b1cb1afede4eb")
+    assert (CACHE_VERSION, _model_fingerprint()) == (2, "f7b44c1f3d1b1485")
 
 
 def test_load_seconds_comes_from_the_injected_clock(tmp_path: Path) -> None:

@@ -136,7 +136,7 @@ def test_bad_rule(broken: Broken, old: str, new: str, expected: str) -> None:
 
 def test_unknown_placeholder_names_its_line(broken: Broken) -> None:
     """A placeholder inside a `|` block is reported on its own line."""
-    path, line = broken("起在{community}居住至今。", "起在{communty}居住至今。")
+    path, line = broken("起在{community}登记居住，", "起在{communty}登记居住，")
     problem = only_problem(path)
     assert problem.startswith(f"catalog.yaml:{line}: item 'residence_certificate': body: ")
     assert "unknown placeholder '{communty}'" in problem

@@ -234,12 +234,17 @@ def test_real_catalogue_typical_rules(catalog) -> None:
     )
 
 
-def test_everyone_in_the_register_gets_the_residence_certificate(catalog) -> None:
-    for changes in ({}, {"hukou_local": False}, {"registered_since": TODAY}, {"sex": "male"}):
-        verdict_ = catalog.item("residence_certificate").check_eligibility(
-            resident(**changes), TODAY
-        )
+def test_the_residence_certificate_needs_six_months_in_the_register(catalog) -> None:
+    """GIVEN residents of any hukou or sex WHEN they ask for the residence certificate THEN the
+    register's six months decide (an arrival of last week gets the reason, not the paper)."""
+    item = catalog.item("residence_certificate")
+    for changes in ({}, {"hukou_local": False}, {"sex": "male"}):
+        verdict_ = item.check_eligibility(resident(**changes), TODAY)
         assert verdict_.eligible and verdict_.reason == ""
+    just_arrived = item.check_eligibility(resident(registered_since=TODAY), TODAY)
+    assert not just_arrived.eligible and just_arrived.reason == "需在本社区居住满6个月"
+    six_months = resident(registered_since=date(TODAY.year - 1, TODAY.month + 6, TODAY.day))
+    assert item.check_eligibility(six_months, TODAY).eligible
 
 
 def test_every_real_rule_round_trips_through_the_rule_language(base_catalog) -> None:

@@ -17,10 +17,27 @@ from .conftest import CATALOG, ISSUE_VALUES, TODAY, resident
 
 
 def values_for(item: CatalogItem, raw: dict[str, str] | None = None) -> dict[str, str]:
-    """What the app passes to fill(): resident + issue placeholders + validated inputs."""
-    return (
-        resident_values(resident(), TODAY) | ISSUE_VALUES | item.validate_inputs(raw or {}, TODAY)
-    )
+    """What the app passes to fill(): resident + issue placeholders + validated inputs, the
+    facts a reviewer enters, and a notice's placeholders."""
+    facts = item.validate_review_facts(sample_facts(item), TODAY)
+    notice = {"requested": "居民在社区居住证明", "own_committee": "新民社区居民委员会"}
+    answers = item.validate_inputs(raw or {}, TODAY)
+    return resident_values(resident(), TODAY) | ISSUE_VALUES | notice | answers | facts
+
+
+def sample_facts(item: CatalogItem) -> dict[str, str]:
+    """What a reviewer enters for each review fact."""
+    return {spec.id: _sample(spec) for spec in item.review_facts}
+
+
+def _sample(spec) -> str:  # type: ignore[no-untyped-def]
+    return {
+        "choice": spec.choices[0].id if spec.choices else "",
+        "yesno": "yes",
+        "number": str(spec.min),
+        "date": "2026-01-15",
+        "text": "居住情况",
+    }[spec.type]
 
 
 def sample_answers(item: CatalogItem) -> dict[str, str]:
@@ -29,13 +46,7 @@ def sample_answers(item: CatalogItem) -> dict[str, str]:
     for spec in item.inputs:
         if spec.default is not None or not spec.required:
             continue
-        answers[spec.id] = {
-            "choice": spec.choices[0].id if spec.choices else "",
-            "yesno": "yes",
-            "number": str(spec.min),
-            "date": "2026-01-15",
-            "text": "居住情况",
-        }[spec.type]
+        answers[spec.id] = _sample(spec)
     return answers
 
 
@@ -72,34 +83,41 @@ def test_item_fields(catalog) -> None:
         if item.kind == "certificate":
             assert item.validity_days and item.purpose and item.paper == "a4"
             assert item.staff_boxes == ()
+            assert item.certify in ("record", "review") and item.legal_basis, item.id
+            assert item.staff_review == (item.certify == "review"), item.id
         else:
             assert item.validity_days is None and item.purpose is None
+            assert item.certify is None and not item.review_facts, item.id
         if item.kind == "form":
-            assert item.staff_boxes == ("申请人签字", "社区意见", "经办人签字")
+            assert item.staff_boxes, item.id
+    boxes = {item.staff_boxes for item in catalog.items if item.kind == "form"}
+    assert ("申请人签字", "社区意见", "经办人签字") in boxes
 
 
 def test_residence_certificate_contract(catalog) -> None:
+    """A record certificate from the register, for six months' residence, only for purposes a
+    rule asks it for: 社保 and 银行 do not, so they are not offered (nor a bare 其他)."""
     item = catalog.item("residence_certificate")
     assert (item.kind, item.paper, item.layout) == ("certificate", "a4", "certificate")
+    assert (item.certify, item.min_residence_months) == ("record", 6)
     assert [i.id for i in item.inputs] == ["purpose"]
     purpose = item.inputs[0]
-    assert purpose.type == "choice" and not purpose.required
-    labels = [c.label_zh for c in purpose.choices]
-    for expected in ("子女入学", "办理居住证", "社保业务", "银行业务", "其他"):
-        assert expected in labels
+    assert purpose.type == "choice" and purpose.required and not purpose.empty_text
+    assert [c.label_zh for c in purpose.choices] == ["子女入学", "办理居住证"]
+    assert all(c.basis in catalog.legal_bases for c in purpose.choices)
     assert item.purpose == "本证明仅用于{purpose}"
     for name in ("name", "sex", "id_number_masked", "address", "registered_since"):
         assert name in item.placeholders()
+    assert catalog.basis_of(item).startswith("《王益区基层群众性自治组织出具证明事项清单》")
 
 
 def test_residence_certificate_purpose_line(catalog) -> None:
     item = catalog.item("residence_certificate")
-    assert item.fill(values_for(item)).purpose == "本证明仅用于证明居住情况"
     filled = item.fill(values_for(item, {"purpose": "school"}))
     assert filled.purpose == "本证明仅用于子女入学"
     assert filled.answers == (("证明用来做什么", "子女入学"),)
     assert "王秀英" in filled.body and "610202********1228" in filled.body
-    assert "1990年5月1日" in filled.body
+    assert "1990年5月1日" in filled.body and "据本社区居民登记信息出具" in filled.body
     assert "{" not in filled.body
 
 
@@ -169,10 +187,14 @@ def test_free_text_is_rare(base_catalog) -> None:
     assert text_inputs == []
 
 
-def test_inputs_are_optional_unless_needed(catalog) -> None:
+def test_a_certificate_purpose_must_be_chosen(catalog) -> None:
+    """No purpose without a basis: leaving it empty is a missing answer, not 证明居住情况."""
     item = catalog.item("residence_certificate")
-    assert item.validate_inputs({"purpose": ""}) == {"purpose": ""}
-    assert item.validate_inputs({"purpose": None}) == {"purpose": ""}
+    for empty in ("", None):
+        with pytest.raises(MissingInputError) as caught:
+            item.validate_inputs({"purpose": empty})
+        assert caught.value.field == "purpose"  # type: ignore[attr-defined]
+    assert item.validate_inputs({"purpose": "办理居住证"}) == {"purpose": "residence_permit"}
 
 
 # ---------------------------------------------------------------- filling
@@ -204,7 +226,7 @@ def test_every_item_fills_in_every_locality() -> None:
 
 def test_fill_without_a_resident_value_is_a_catalog_error(catalog) -> None:
     item = catalog.item("residence_certificate")
-    values = values_for(item)
+    values = values_for(item, {"purpose": "school"})
     del values["address"]
     with pytest.raises(CatalogError) as caught:
         item.fill(values)
@@ -245,13 +267,25 @@ def test_twenty_banned_certificates_each_with_a_notice_slip(base_catalog) -> Non
 
 
 def test_no_certificate_is_banned(base_catalog) -> None:
+    """No certificate names or prints a banned kind, but the statute's own exception (the 收养
+    certificate's 婚姻状况, under review only)."""
+    from kiosk.catalog.law import allowed_tags
+
     for item in base_catalog.items:
         if item.kind != "certificate":
             continue
+        allowed = allowed_tags(item.id, base_catalog.exceptions)
+        assert not allowed or item.certify == "review", item.id
         for banned in base_catalog.banned:
+            if banned.tag in allowed:
+                continue
             assert banned.tag not in item.topics
             for keyword in banned.keywords:
-                assert keyword not in item.name_zh and keyword not in item.title, (item.id, keyword)
+                for text in (item.name_zh, item.title, item.body, item.purpose or ""):
+                    assert keyword not in text, (item.id, keyword)
+    assert {(e.item, e.tags) for e in base_catalog.exceptions} == {
+        ("adoption_certificate", ("marital_status",))
+    }
 
 
 def test_every_rule_tag_exists_in_the_vocabulary(base_catalog) -> None:
@@ -272,9 +306,13 @@ def test_locality_disable_enable_rename(base_catalog) -> None:
     wangyi = load_catalog(CATALOG, "wangyi")
     yintai = load_catalog(CATALOG, "yintai")
     assert wangyi.locality == "wangyi" and base_catalog.locality is None
-    assert "other_duty_certificate" not in base_catalog
-    assert "other_duty_certificate" not in wangyi
-    assert "other_duty_certificate" in yintai
+    for catalog in (base_catalog, wangyi, yintai):
+        assert "other_duty_certificate" not in catalog  # free-text 其他证明: gone everywhere
+    # 印台区 has not authorised self-service sealing: every certificate is reviewed there
+    assert wangyi.item("residence_certificate").certify == "record"
+    certificates = [i for i in yintai.items if i.kind == "certificate"]
+    assert certificates and all(i.certify == "review" and i.staff_review for i in certificates)
+    assert yintai.basis_of(yintai.item("residence_certificate")).startswith("《印台区")
     assert "rural_family_planning_reward" in wangyi
     assert "rural_family_planning_reward" not in yintai
     with pytest.raises(KeyError):

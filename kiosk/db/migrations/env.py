@@ -3,6 +3,7 @@
 from alembic import context
 from sqlalchemy import Connection
 
+from civic.crashpoints import crashpoint
 from kiosk.db.engine import make_engine
 from kiosk.db.models import Base
 
@@ -17,6 +18,7 @@ def run(conn: Connection) -> None:
         target_metadata=Base.metadata,
         render_as_batch=conn.dialect.name == "sqlite",
         compare_type=True,
+        on_version_apply=lambda **_: crashpoint("mid_migration"),  # after each revision
     )
     with context.begin_transaction():
         context.run_migrations()

@@ -15,6 +15,7 @@ depends_on = None
 
 
 def upgrade() -> None:
+    """Long because Alembic migrations are a flat list of table operations, read in order."""
     op.create_table(
         "audit_events",
         sa.Column("id", sa.Integer(), nullable=False),

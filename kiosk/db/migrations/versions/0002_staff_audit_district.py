@@ -16,6 +16,7 @@ depends_on = None
 
 
 def upgrade() -> None:
+    """Long because Alembic migrations are a flat list of table operations, read in order."""
     with op.batch_alter_table("terminals", schema=None) as batch_op:
         batch_op.add_column(sa.Column("heartbeat_at", sa.DateTime(), nullable=True))
         batch_op.add_column(sa.Column("version", sa.String(length=32), nullable=True))
