@@ -14,6 +14,7 @@ from PySide6.QtCore import QTimer, QtMsgType, qInstallMessageHandler
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QApplication, QWidget
 
+from kiosk import messages
 from kiosk.app import Core
 from kiosk.running import Kiosk
 from kiosk.session import KioskSession
@@ -21,8 +22,8 @@ from kiosk.ui import probe
 from kiosk.ui.main_window import KioskWindow
 from kiosk.ui.probe import PaintWatch
 from kiosk.ui.speaker import Speaker
+from kiosk.ui.staff.mode import StaffMode, StaffOptions
 from kiosk.ui.style import UI_FONT, stylesheet
-from kiosk.voice import VoicePrompts
 
 log = logging.getLogger(__name__)
 
@@ -34,6 +35,7 @@ class RunningKiosk:
     kiosk: Kiosk
     window: KioskWindow
     speaker: Speaker
+    staff: StaffMode  # staff maintenance mode (kiosk.ui.staff)
 
     @property
     def session(self) -> KioskSession:
@@ -46,7 +48,12 @@ class RunningKiosk:
         return self.kiosk.core
 
     def stop(self) -> None:
-        """Stop threads and release devices."""
+        """Stop threads and release devices (no voice player left running)."""
+        self.staff.detach()
+        app = QApplication.instance()
+        if app is not None:
+            self.window.remove_touch_filter(app)
+        self.speaker.close()
         self.kiosk.stop()
 
 
@@ -81,29 +88,46 @@ def start_kiosk(
     *,
     side_panel: QWidget | None = None,
     voice: bool | None = None,
+    staff: StaffOptions | None = None,
 ) -> RunningKiosk:
     """Make the window for `kiosk`, then start its reader and its background start-up
-    (not the event loop). Show the window right after: it paints before the work is done."""
+    (not the event loop). Show the window right after: it paints before the work is done.
+    `staff`: staff mode's clock, timers and durations (tests inject them)."""
     config = kiosk.config
     app = qt_app()
     app.setFont(QFont(UI_FONT, 14))
     app.setStyleSheet(stylesheet(config.ui.font_scale))
     speaker = Speaker(
-        VoicePrompts(config.data_dir / "voice"), enabled=config.ui.voice if voice is None else voice
+        config.data_dir / "voice",
+        enabled=config.ui.voice if voice is None else voice,
+        locale=config.ui.locale,
     )
     title = f"{config.terminal.community} 自助服务终端"
-    window = KioskWindow(kiosk.session, title=title, speaker=speaker, side_panel=side_panel)
+    window = KioskWindow(
+        kiosk.session,
+        title=title,
+        speaker=speaker,
+        side_panel=side_panel,
+        base_scale=config.ui.font_scale,
+    )
     window.install_touch_filter(app)
+    staff_mode = StaffMode(kiosk, window, staff)
     probe.install(window, window.waiting, kiosk.session)
     # first screen first: the heavy start-up work waits for the attract screen's first paint
     # (or a second, for a window nobody shows), so it never competes with that paint
     kiosk.start(prepare=False)
 
+    started: list[bool] = []
+
     def after_first_paint() -> None:
+        if started:  # the paint, or the one-second fallback, whichever comes first
+            return
+        started.append(True)
         kiosk.prepare()
         window.screens  # noqa: B018  # build the other screens now, before her card arrives
+        speaker.prewarm(messages.every_message())  # rendered off the UI thread
 
     # one more turn of the loop: the whole first frame (the attract screen too) is out first
     PaintWatch(window, lambda: QTimer.singleShot(0, after_first_paint))
     QTimer.singleShot(1000, after_first_paint)
-    return RunningKiosk(kiosk, window, speaker)
+    return RunningKiosk(kiosk, window, speaker, staff_mode)

@@ -1,41 +1,89 @@
-"""The kiosk window: header, one screen per session step, the notice bar, and the demo panel.
+"""The kiosk window: header (大字, 中文/English), one screen per step, the footer (what she is
+told, 重听 / 音量 / 静音, 呼叫工作人员), and the countdown / exit layer over everything.
 
 It renders the session's SessionView (`show_view`) and sends intents back; it reads nothing else.
+The screens past the attract screen are built after its first paint (`screens`).
 """
 
 from __future__ import annotations
 
 import logging
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
-from PySide6.QtCore import QEvent, QObject, QTimer
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QMainWindow, QStackedWidget, QVBoxLayout, QWidget
+from PySide6.QtCore import QObject, QTimer
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QMainWindow,
+    QSizePolicy,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
 
+from kiosk.messages import label as words
 from kiosk.session import KioskSession
-from kiosk.ui.speaker import Speaker
+from kiosk.ui.filters import TouchFilter
 from kiosk.ui.waiting import WaitingScreen
-from kiosk.ui.widgets import repolish
-from kiosk.view import SessionView, Step
+from kiosk.ui.widgets import button, label, repolish, set_button
+from kiosk.view import Message, SessionView, Step
 from printer.base import PrinterState
 
 if TYPE_CHECKING:
+    from kiosk.ui.confirm import ConfirmScreen
     from kiosk.ui.item import ItemScreen
     from kiosk.ui.menu import MenuScreen
+    from kiosk.ui.overlay import Overlay
+    from kiosk.ui.rating import RatingScreen
     from kiosk.ui.result import MessageScreen, PrintingScreen
+    from kiosk.ui.screens import Screens
 
 log = logging.getLogger(__name__)
 
 WEEKDAYS = "一二三四五六日"
-ROLE_NAMES = {"a4": "A4打印机", "slip": "小票打印机"}
+ROLE_NAMES = {"a4": ("A4打印机", "A4 printer"), "slip": ("小票打印机", "Slip printer")}
 STATE_WORDS = {
-    PrinterState.READY: "正常",
-    PrinterState.PAPER_LOW: "纸将用完",
-    PrinterState.PAPER_OUT: "缺纸",
-    PrinterState.COVER_OPEN: "盖未关好",
-    PrinterState.OFFLINE: "未连接",
-    PrinterState.ERROR: "故障",
+    PrinterState.READY: ("正常", "ready"),
+    PrinterState.PAPER_LOW: ("纸将用完", "paper low"),
+    PrinterState.PAPER_OUT: ("缺纸", "out of paper"),
+    PrinterState.COVER_OPEN: ("盖未关好", "cover open"),
+    PrinterState.OFFLINE: ("未连接", "offline"),
+    PrinterState.ERROR: ("故障", "fault"),
 }
+VOLUMES = (0.35, 0.65, 1.0)
+
+
+class Voice(Protocol):
+    """What the window asks of the speaker (kiosk.ui.speaker.Speaker)."""
+
+    @property
+    def volume(self) -> float:
+        """0.0 .. 1.0."""
+        ...
+
+    @property
+    def muted(self) -> bool:
+        """True while silent."""
+        ...
+
+    def say(
+        self,
+        zh: Message,
+        en: str | None = None,
+        *,
+        locale: str | None = None,
+        chime: bool = False,
+    ) -> None:
+        """Speak a message (interrupting the last one); `chime`: a tone first."""
+
+    def repeat(self) -> None:
+        """Say the last message again."""
+
+    def set_volume(self, volume: float) -> None:
+        """Loudness 0.0 .. 1.0."""
+
+    def set_muted(self, muted: bool) -> None:
+        """Silence, or sound again."""
 
 
 class KioskWindow(QMainWindow):
@@ -46,90 +94,132 @@ class KioskWindow(QMainWindow):
         session: KioskSession,
         *,
         title: str,
-        speaker: Speaker | None = None,
+        speaker: Voice | None = None,
         side_panel: QWidget | None = None,
+        base_scale: float = 1.0,
     ) -> None:
         super().__init__()
         self.session = session
         self.speaker = speaker
+        self.base_scale = base_scale
+        self.title_text = title
         self.setWindowTitle(title)
         root = QWidget()
         outer = QVBoxLayout(root)
         outer.setContentsMargins(0, 0, 0, 0)
         outer.setSpacing(0)
         outer.addWidget(self._header(title))
-
+        self.staff_banner = label("", "staffBanner")
+        self.staff_banner.hide()
+        outer.addWidget(self.staff_banner)
         middle = QHBoxLayout()
         middle.setContentsMargins(0, 0, 0, 0)
         self.stack = QStackedWidget()
         self.waiting = WaitingScreen()
         self.stack.addWidget(self.waiting)
-        self._later: Screens | None = None  # the other screens, built after the first paint
+        self._later: Screens | None = None
+        self._overlay: Overlay | None = None
         middle.addWidget(self.stack, 1)
         if side_panel is not None:
             middle.addWidget(side_panel)
         outer.addLayout(middle, 1)
         outer.addWidget(self._footer())
         self.setCentralWidget(root)
-
+        self._root = root
         self._view: SessionView | None = None
         self._tick = QTimer(self)
         self._tick.timeout.connect(self._update_clock)
         self._tick.start(15_000)
         self._update_clock()
-        self._touch_filter = _TouchFilter(session)
+        self._touch_filter = TouchFilter(session)
         session.view_changed.connect(self.show_view)
         self.show_view(session.view)
 
+    # --- parts ---------------------------------------------------------------------------
     def _header(self, title: str) -> QWidget:
         header = QWidget()
         header.setObjectName("header")
         row = QHBoxLayout(header)
-        row.setContentsMargins(28, 12, 28, 12)
-        self.header_title = QLabel(title)
-        self.header_title.setObjectName("headerTitle")
-        self.printer_label = QLabel()
-        self.printer_label.setObjectName("printerOk")
-        self.clock = QLabel()
+        row.setContentsMargins(28, 10, 28, 10)
+        self.header_title = label(title, "headerTitle", wrap=False)
+        self.printer_label = label("", "printerOk", wrap=False)
+        self.clock = label("", "", wrap=False)
+        for elastic in (self.header_title, self.clock):  # cut short rather than widen the window
+            elastic.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.large_text = button("大字")
+        self.language = button("English")
+        self.large_text.clicked.connect(lambda _c=False: self.session.next_text_scale())
+        self.language.clicked.connect(lambda _c=False: self._switch_language())
         row.addWidget(self.header_title, 1)
         row.addWidget(self.printer_label)
-        row.addSpacing(30)
+        row.addSpacing(24)
         row.addWidget(self.clock)
+        row.addSpacing(24)
+        row.addWidget(self.large_text)
+        row.addWidget(self.language)
         return header
 
     def _footer(self) -> QWidget:
         footer = QWidget()
         footer.setObjectName("footer")
-        column = QVBoxLayout(footer)
-        column.setContentsMargins(28, 10, 28, 10)
-        self.notice = QLabel()
-        self.notice.setObjectName("notice")
-        self.notice.setWordWrap(True)
-        self.notice_en = QLabel()
-        self.notice_en.setObjectName("noticeEn")
-        self.help = QLabel("需要帮助？请找大厅工作人员　Need help? Please ask the staff.")
-        self.help.setObjectName("noticeEn")
-        for w in (self.notice, self.notice_en, self.help):
-            column.addWidget(w)
+        row = QHBoxLayout(footer)
+        row.setContentsMargins(28, 8, 28, 8)
+        text = QVBoxLayout()
+        self.notice = label("", "notice")
+        self.notice_en = label("", "noticeOther")
+        for elastic in (self.notice, self.notice_en):
+            elastic.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        text.addWidget(self.notice)
+        text.addWidget(self.notice_en)
+        row.addLayout(text, 1)
+        self.repeat_button = button("重听")
+        self.volume_button = button("音量")
+        self.mute_button = button("静音")
+        self.call_button = button("呼叫工作人员", "callStaff")
+        self.repeat_button.clicked.connect(lambda _c=False: self._repeat())
+        self.volume_button.clicked.connect(lambda _c=False: self._louder())
+        self.mute_button.clicked.connect(lambda _c=False: self._toggle_mute())
+        self.call_button.clicked.connect(lambda _c=False: self.session.call_staff())
+        for widget in (self.repeat_button, self.volume_button, self.mute_button, self.call_button):
+            row.addWidget(widget)
         return footer
 
     @property
     def screens(self) -> Screens:
-        """Every screen but the attract screen (built on first use: the attract screen is
-        painted before the rest exists)."""
+        """Every screen past the attract screen (built on first use, after the first paint)."""
         if self._later is None:
+            from kiosk.ui.overlay import Overlay
+            from kiosk.ui.screens import Screens
+
             self._later = Screens(self.session, self.stack)
+            self._overlay = Overlay(self._root)
+            self._overlay.more_time.connect(self.session.more_time)
+            self._overlay.leave.connect(self.session.answer_exit)
+            if self._view is not None:
+                self._overlay.show_view(self._view)
         return self._later
 
     @property
+    def overlay(self) -> Overlay:
+        """The countdown / exit layer."""
+        self.screens  # noqa: B018
+        assert self._overlay is not None
+        return self._overlay
+
+    @property
     def menu(self) -> MenuScreen:
-        """The menu screen."""
+        """The menu."""
         return self.screens.menu
 
     @property
     def item(self) -> ItemScreen:
         """One item's screen."""
         return self.screens.item
+
+    @property
+    def confirm(self) -> ConfirmScreen:
+        """The confirm screen."""
+        return self.screens.confirm
 
     @property
     def printing(self) -> PrintingScreen:
@@ -142,140 +232,158 @@ class KioskWindow(QMainWindow):
         return self.screens.done
 
     @property
+    def rating(self) -> RatingScreen:
+        """The rating screen."""
+        return self.screens.rating
+
+    @property
     def error(self) -> MessageScreen:
         """The error screen."""
         return self.screens.error
 
     def screen_for(self, step: Step) -> QWidget:
         """The screen that shows `step`."""
-        if step in (Step.WAITING, Step.READING):
+        if step in (Step.WAITING, Step.READING, Step.CARD_LEFT, Step.TIMED_OUT):
             return self.waiting
-        return self.screens.for_step(step)
+        return self.screens.for_step(step) or self.waiting
 
     def install_touch_filter(self, app: QObject) -> None:
-        """Every press anywhere restarts the idle countdown."""
+        """Every press anywhere restarts the idle countdown (until `remove_touch_filter`)."""
         app.installEventFilter(self._touch_filter)
 
+    def remove_touch_filter(self, app: QObject) -> None:
+        """The kiosk is stopping: presses no longer concern its session."""
+        app.removeEventFilter(self._touch_filter)
+
+    # --- rendering -----------------------------------------------------------------------
     def show_view(self, view: SessionView) -> None:
-        """Render one view: the step's screen, the header and the notice bar."""
+        """Render one view: the step's screen, header, footer, layer; speak what changed."""
         previous, self._view = self._view, view
-        step_changed = previous is None or previous.step != view.step
-        if step_changed:
+        if previous is not None and previous.text_scale != view.text_scale:
+            self._restyle(view.text_scale)  # (the stylesheet at the start scale is set at launch)
+        if previous is None or previous.step != view.step:
             self.stack.setCurrentWidget(self.screen_for(view.step))
         self.waiting.show_view(view)
         if self._later is not None or view.step not in (Step.WAITING, Step.READING):
             self.screens.show_view(view)
-        self._show_notice(view)
-        self._show_printers(view)
-        if step_changed and self.speaker is not None:
-            self.speaker.say(view.step.value)
-        if (
-            self.speaker is not None
-            and view.countdown is not None
-            and (previous is None or previous.countdown is None)
-        ):
-            self.speaker.say("still_there")
+        if self._overlay is not None:
+            self._overlay.show_view(view)
+        self._show_header(view)
+        self._show_footer(view)
+        self._speak(previous, view)
 
-    def _show_notice(self, view: SessionView) -> None:
-        # the done and error screens say it themselves: no echo in the notice bar
-        echo = view.step not in (Step.DONE, Step.ERROR)
-        if view.countdown is not None:
-            zh = f"您还需要时间吗？{view.countdown}秒后将自动退出，请点一下屏幕继续"
-            en = f"Still there? The session ends in {view.countdown} seconds; touch the screen."
-            echo = True
-        else:
-            zh, en = view.message.zh, view.message.en
-        self.notice.setText(zh)
-        self.notice_en.setText(en)
-        self.notice.setVisible(echo)
-        self.notice_en.setVisible(echo)
+    def _restyle(self, scale: float) -> None:
+        from PySide6.QtWidgets import QApplication
 
-    def _show_printers(self, view: SessionView) -> None:
+        from kiosk.ui.style import stylesheet
+
+        app = QApplication.instance()
+        if isinstance(app, QApplication):
+            app.setStyleSheet(stylesheet(self.base_scale * scale))
+
+    def _show_header(self, view: SessionView) -> None:
+        locale = view.locale
+        set_button(self.large_text, f"{words('large_text', locale)} {view.text_scale:g}×")
+        set_button(self.language, words("language", locale))
+        if view.staff_called:
+            from kiosk import messages
+
+            self.staff_banner.setText(f"　{messages.STAFF_CALLED.text(locale)}")
+        self.staff_banner.setVisible(view.staff_called)
         if not view.ready:
             self.printer_label.setText("")
             return
+        en = 1 if locale == "en_US" else 0
         bad = [
-            f"{ROLE_NAMES[role]}{STATE_WORDS[status.state]}"
+            f"{ROLE_NAMES[role][en]}{' ' if en else ''}{STATE_WORDS[status.state][en]}"
             for role in ("a4", "slip")
             if not (status := view.printers.of(role)).can_print
         ]
         # say which printer: an empty slip roll must not make A4 services look broken
-        self.printer_label.setText("　".join(bad) if bad else "打印机正常")
+        self.printer_label.setText("　".join(bad) if bad else words("printer_ok", locale))
         name = "printerBad" if bad else "printerOk"
         if self.printer_label.objectName() != name:
             self.printer_label.setObjectName(name)
             repolish(self.printer_label)
+
+    def _show_footer(self, view: SessionView) -> None:
+        from kiosk import messages
+
+        locale = view.locale
+        # the screens that say it big themselves get no echo in the notice bar
+        echo = view.step not in (
+            Step.DONE,
+            Step.ERROR,
+            Step.WAITING,
+            Step.CARD_LEFT,
+            Step.TIMED_OUT,
+        ) or (view.step == Step.WAITING and view.message not in (messages.WAITING, Message()))
+        self.notice.setText(view.message.text(locale) if echo else "")
+        self.notice_en.setText(view.message.other(locale) if echo else "")
+        set_button(self.repeat_button, words("repeat", locale))
+        volume = self.speaker.volume if self.speaker is not None else 1.0
+        muted = self.speaker.muted if self.speaker is not None else False
+        set_button(
+            self.volume_button, f"{words('volume', locale)} {VOLUMES.index(_nearest(volume)) + 1}"
+        )
+        set_button(self.mute_button, words("unmute" if muted else "mute", locale))
+        set_button(
+            self.call_button, words("staff_called" if view.staff_called else "call_staff", locale)
+        )
+        self.call_button.setEnabled(not view.staff_called)
+
+    def _speak(self, previous: SessionView | None, view: SessionView) -> None:
+        """Say every new message; the countdown and the card reminder get their own words."""
+        if self.speaker is None:
+            return
+        from kiosk import messages
+
+        if view.countdown is not None and (previous is None or previous.countdown is None):
+            self.speaker.say(messages.STILL_THERE, locale=view.locale, chime=True)
+        elif (
+            view.step == Step.CARD_LEFT
+            and previous is not None
+            and view.reminders > previous.reminders
+        ):
+            self.speaker.say(messages.CARD_LEFT, locale=view.locale, chime=True)
+        elif view.message and (
+            previous is None or previous.message != view.message or previous.step != view.step
+        ):
+            self.speaker.say(view.message, locale=view.locale)
+
+    # --- her controls --------------------------------------------------------------------
+    def _switch_language(self) -> None:
+        view = self.session.view
+        self.session.set_locale("zh_CN" if view.locale == "en_US" else "en_US")
+
+    def _repeat(self) -> None:
+        self.session.touch()
+        if self.speaker is not None:
+            self.speaker.repeat()
+
+    def _louder(self) -> None:
+        self.session.touch()
+        if self.speaker is not None:
+            now = VOLUMES.index(_nearest(self.speaker.volume))
+            self.speaker.set_volume(VOLUMES[(now + 1) % len(VOLUMES)])
+            self.speaker.repeat()
+        if self._view is not None:
+            self._show_footer(self._view)
+
+    def _toggle_mute(self) -> None:
+        self.session.touch()
+        if self.speaker is not None:
+            self.speaker.set_muted(not self.speaker.muted)
+        if self._view is not None:
+            self._show_footer(self._view)
 
     def _update_clock(self) -> None:
         now = datetime.now()
         self.clock.setText(f"{now:%Y年%m月%d日} 星期{WEEKDAYS[now.weekday()]} {now:%H:%M}")
 
 
-class Screens:
-    """The screens after the attract screen, wired to the session."""
-
-    def __init__(self, session: KioskSession, stack: QStackedWidget) -> None:
-        from kiosk.ui.item import ItemScreen
-        from kiosk.ui.menu import MenuScreen
-        from kiosk.ui.result import MessageScreen, PrintingScreen
-
-        self.menu = MenuScreen()
-        self.item = ItemScreen()
-        self.printing = PrintingScreen()
-        self.done = MessageScreen("✓", "doneText", "完成  Finish")
-        self.error = MessageScreen("！", "errorText", "返回  Back")
-        self._steps: dict[Step, QWidget] = {
-            Step.MENU: self.menu,
-            Step.ITEM: self.item,
-            Step.PRINTING: self.printing,
-            Step.DONE: self.done,
-            Step.ERROR: self.error,
-        }
-        for screen in self._steps.values():
-            stack.addWidget(screen)
-        self.menu.item_chosen.connect(session.choose_item)
-        self.menu.exit_requested.connect(lambda: session.end("cancel"))
-        self.item.back_requested.connect(session.back)
-        self.item.print_requested.connect(lambda values, copies: session.submit(values, copies))
-        self.done.action.connect(lambda: session.end("done"))
-        self.error.action.connect(session.back)
-        if session.view.step != Step.WAITING:
-            self.show_view(session.view)
-
-    def for_step(self, step: Step) -> QWidget:
-        """The screen of a step past the attract screen."""
-        return self._steps[step]
-
-    def show_view(self, view: SessionView) -> None:
-        """Let each screen follow the view."""
-        self.menu.show_view(view)
-        self.item.show_view(view)
-        self.printing.show_view(view)
-        if view.step == Step.DONE:
-            self.done.show_view(view, _done_detail(view))
-        if view.step == Step.ERROR:
-            self.error.show_view(view)
-
-
-def _done_detail(view: SessionView) -> str:
-    issued = view.issued
-    if issued is None:
-        return ""
-    detail = f"编号 {issued.serial}"
-    if issued.where_to_go:
-        detail += f"\n下一步：交给{issued.where_to_go}"
-    return detail
-
-
-class _TouchFilter(QObject):
-    def __init__(self, session: KioskSession) -> None:
-        super().__init__()
-        self.session = session
-
-    def eventFilter(self, _obj: QObject, event: QEvent) -> bool:
-        if event.type() in (QEvent.Type.MouseButtonPress, QEvent.Type.TouchBegin):
-            self.session.touch()
-        return False
+def _nearest(volume: float) -> float:
+    return min(VOLUMES, key=lambda v: abs(v - volume))
 
 
 def fit_to_screen(window: QMainWindow, fullscreen: bool) -> None:

@@ -14,6 +14,7 @@ from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtWidgets import QWidget
 
 from kiosk.session import KioskSession
+from kiosk.ui.filters import never_raises
 from kiosk.view import SessionView
 
 PROBE_ENV = "KIOSK_STARTUP_PROBE"
@@ -28,6 +29,7 @@ class PaintWatch(QObject):
         self._callback: Callable[[], None] | None = callback
         widget.installEventFilter(self)
 
+    @never_raises
     def eventFilter(self, _obj: QObject, event: QEvent) -> bool:
         """Watch for the Paint event; report once it has been handled, then leave."""
         if event.type() == QEvent.Type.Paint and self._callback is not None:

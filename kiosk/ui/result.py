@@ -1,19 +1,21 @@
-"""Printing, done and error screens: one message, big, and a way on."""
+"""Printing, done, error, 请取走您的身份证 and 已超时 screens: one message, big, and a way on."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtGui import QImage, QPixmap
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QVBoxLayout, QWidget
 
-from kiosk.view import Preview, SessionView
+from kiosk.messages import label as words
+from kiosk.ui.widgets import button, label, set_button
+from kiosk.view import Preview, SessionView, Step
 from printer.base import JobState
 
-JOB_WORDS: dict[JobState, str] = {
-    JobState.QUEUED: "排队中",
-    JobState.SENT: "已发送到打印机",
-    JobState.DONE: "打印完成",
-    JobState.FAILED: "打印失败",
+JOB_WORDS: dict[JobState, tuple[str, str]] = {
+    JobState.QUEUED: ("正在准备打印", "Getting the paper ready"),
+    JobState.SENT: ("打印机正在打印", "The printer is printing"),
+    JobState.DONE: ("打印完成", "Printed"),
+    JobState.FAILED: ("打印失败", "Printing failed"),
 }
 
 
@@ -27,8 +29,31 @@ def preview_pixmap(preview: Preview | None) -> QPixmap | None:
     return QPixmap.fromImage(image.copy())  # copy: detach from the bytes Python owns
 
 
+class Picture(QLabel):
+    """A document picture that follows the view's preview, scaled to a height."""
+
+    def __init__(self, height: int = 640, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.target = height
+        self._shown: Preview | None = None
+        self.setAccessibleName("证明文件预览")
+
+    def show_preview(self, preview: Preview | None) -> None:
+        """Draw `preview` (None clears) if it changed."""
+        if preview is self._shown:
+            return
+        self._shown = preview
+        pixmap = preview_pixmap(preview)
+        if pixmap is None or pixmap.isNull():
+            self.clear()
+            self.hide()
+            return
+        self.setPixmap(pixmap.scaledToHeight(self.target))
+        self.show()
+
+
 class PrintingScreen(QWidget):
-    """正在打印 with a preview of the document being printed."""
+    """正在打印: the job in words, a moving bar, the page count, a picture of the page."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -36,96 +61,101 @@ class PrintingScreen(QWidget):
         row.setContentsMargins(60, 30, 60, 30)
         text = QVBoxLayout()
         text.addStretch(1)
-        self.label = QLabel("正在打印，请稍候")
-        self.label.setObjectName("hero")
-        self.label.setWordWrap(True)
-        self.label_en = QLabel("Printing, please wait")
-        self.label_en.setObjectName("heroEn")
-        self.progress = QLabel("")
-        self.progress.setObjectName("subtitle")
-        self.serial = QLabel("")
-        self.serial.setObjectName("serial")
-        for w in (self.label, self.label_en, self.progress, self.serial):
-            text.addWidget(w)
+        self.label = label("正在打印，请稍候", "hero")
+        self.label_other = label("Printing, please wait", "heroOther")
+        self.progress = label("", "title")
+        self.bar = QProgressBar()
+        self.bar.setRange(0, 0)  # busy: it moves while the printer works
+        self.bar.setTextVisible(False)
+        self.bar.setAccessibleName("打印进度")
+        self.serial = label("", "serial")
+        self.pages = label("", "subtitle")
+        for widget in (
+            self.label,
+            self.label_other,
+            self.progress,
+            self.bar,
+            self.serial,
+            self.pages,
+        ):
+            text.addWidget(widget)
         text.addStretch(1)
         row.addLayout(text, 1)
-        self.preview = QLabel()
-        self.preview.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.preview.setMinimumWidth(300)
+        self.preview = Picture(720)
         row.addWidget(self.preview)
-        self._shown: Preview | None = None
 
     def show_view(self, view: SessionView) -> None:
-        """Job state in words, the serial and a picture of the page once recorded."""
-        self.progress.setText(JOB_WORDS.get(view.job, "") if view.job else "")
-        self.serial.setText(f"编号 {view.issued.serial}" if view.issued else "")
-        if view.preview is not self._shown:
-            self._shown = view.preview
-            pixmap = preview_pixmap(view.preview)
-            if pixmap is not None and not pixmap.isNull():
-                height = min(720, max(300, self.height() - 80))
-                self.preview.setPixmap(pixmap.scaledToHeight(height))
-            else:
-                self.preview.clear()
+        """Job state in words, the serial and the picture once recorded."""
+        locale = view.locale
+        self.label.setText(view.message.text(locale))
+        self.label_other.setText(view.message.other(locale))
+        words_ = JOB_WORDS.get(view.job) if view.job is not None else None
+        self.progress.setText((words_[1] if locale == "en_US" else words_[0]) if words_ else "")
+        busy = view.job in (JobState.QUEUED, JobState.SENT)
+        self.bar.setRange(0, 0 if busy else 1)
+        self.bar.setValue(1 if not busy else 0)
+        issued = view.issued
+        self.serial.setText(f"{words('serial', locale)} {issued.serial}" if issued else "")
+        self.pages.setText(words("pages", locale, n=issued.pages) if issued else "")
+        self.preview.show_preview(view.preview)
 
 
 class MessageScreen(QWidget):
-    """A big mark, a message in Chinese then English, an optional picture of the paper, one button."""
+    """A big mark, a message in her language then the other, an optional picture, one button."""
 
     action = Signal()
 
     def __init__(
-        self, mark: str, object_name: str, button: str, parent: QWidget | None = None
+        self, mark: str, object_name: str, button_key: str, parent: QWidget | None = None
     ) -> None:
         super().__init__(parent)
+        self.button_key = button_key
         outer = QVBoxLayout(self)
         outer.setContentsMargins(80, 30, 80, 30)
         row = QHBoxLayout()
         box = QVBoxLayout()
         row.addLayout(box, 1)
-        self.picture = QLabel()
-        self.picture.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.picture = Picture(600)
         row.addWidget(self.picture)
         outer.addLayout(row, 1)
         box.addStretch(1)
-        self.mark = QLabel(mark)
-        self.mark.setObjectName(f"{object_name}Mark")
-        self.text = QLabel()
-        self.text.setObjectName(object_name)
-        self.text_en = QLabel()
-        self.text_en.setObjectName("heroEn")
-        self.detail = QLabel()
-        self.detail.setObjectName("description")
-        for w in (self.mark, self.text, self.text_en, self.detail):
-            w.setAlignment(Qt.AlignmentFlag.AlignCenter)
-            w.setWordWrap(True)
-            box.addWidget(w)
+        self.mark = label(mark, f"{object_name}Mark")
+        self.text = label("", object_name)
+        self.text_other = label("", "heroOther")
+        self.detail = label("", "description")
+        for widget in (self.mark, self.text, self.text_other, self.detail):
+            box.addWidget(widget)
         box.addStretch(1)
-        self.button = QPushButton(button)
-        self.button.setObjectName("primary")
-        self.button.clicked.connect(self.action.emit)
+        self.button = button("", "primary")
+        self.button.clicked.connect(lambda _c=False: self.action.emit())
         outer.addWidget(self.button)
-        self._shown: Preview | None = None
-        self._pixmap: QPixmap | None = None
+        self.button.setVisible(bool(button_key))
 
-    def show_view(self, view: SessionView, detail: str = "") -> None:
-        """The view's message, with the picture of what was printed when there is one."""
-        if view.preview is not self._shown:
-            self._shown = view.preview
-            self._pixmap = preview_pixmap(view.preview)
-        self.show_message(view.message.zh, view.message.en, detail, self._pixmap)
-
-    def show_message(
-        self, zh: str, en: str, detail: str = "", picture: QPixmap | None = None
-    ) -> None:
-        """Set the message (and the picture of what was printed, if any)."""
-        self.text.setText(zh)
-        self.text_en.setText(en)
+    def show_view(self, view: SessionView, detail: str = "", picture: bool = False) -> None:
+        """The view's message, a detail line, and (if asked) the picture of the paper."""
+        locale = view.locale
+        self.text.setText(view.message.text(locale))
+        self.text_other.setText(view.message.other(locale))
         self.detail.setText(detail)
         self.detail.setVisible(bool(detail))
-        if picture is not None and not picture.isNull():
-            self.picture.setPixmap(picture.scaledToHeight(min(640, max(300, self.height() - 220))))
-            self.picture.show()
-        else:
-            self.picture.clear()
-            self.picture.hide()
+        self.picture.show_preview(view.preview if picture else None)
+        if self.button_key:
+            set_button(self.button, words(self.button_key, locale))
+
+
+def done_detail(view: SessionView) -> str:
+    """The serial and where the paper goes next."""
+    issued = view.issued
+    if issued is None:
+        return ""
+    detail = f"{words('serial', view.locale)} {issued.serial}"
+    if issued.where_to_go:
+        detail += f"\n{words('next_step', view.locale)}{issued.where_to_go}"
+    return detail
+
+
+def error_detail(view: SessionView) -> str:
+    """An error after recording shows the serial staff reprint from."""
+    if view.step == Step.ERROR and view.issued is not None:
+        return f"{words('serial', view.locale)} {view.issued.serial}"
+    return ""
