@@ -14,9 +14,10 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Literal
 
 from card_reader.base import ReaderState
+from kiosk.backend import page_count
 from kiosk.config import Config
 from kiosk.errors import ConfigError, RecordError
-from kiosk.view import Preview
+from kiosk.view import Draft, Preview
 
 if TYPE_CHECKING:
     from sqlalchemy import Engine
@@ -24,8 +25,9 @@ if TYPE_CHECKING:
 
     from forms.fonts import FontSet
     from forms.keys import SigningKey
-    from kiosk.backend import ProgressListener
+    from kiosk.backend import IssueRequest, ProgressListener
     from kiosk.catalog import Catalog, CatalogItem
+    from kiosk.db.visits import VisitRepository
     from kiosk.issuing import IssuedDocument, Issuer
     from kiosk.jobs import Jobs
     from kiosk.residents import ResidentRecord
@@ -64,6 +66,18 @@ class Core:
             log.error("database unreachable: %s", type(exc).__name__)
             raise RecordError(type(exc).__name__) from exc
 
+    def staff_for_card(self, id_number: str) -> str | None:
+        """The enabled staff member holding this card (their name), or None."""
+        from sqlalchemy.exc import SQLAlchemyError
+
+        from kiosk.staff.accounts import StaffAccounts
+
+        try:
+            member = StaffAccounts.for_core(self).staff_for_card(id_number)
+        except SQLAlchemyError as exc:
+            raise RecordError(type(exc).__name__) from exc
+        return member.name if member is not None else None
+
     def issue(
         self,
         resident: ResidentRecord,
@@ -91,6 +105,74 @@ class Core:
             log.exception("preview failed")
             return None
         return Preview(image.width, image.height, image.tobytes("raw", "RGB"))
+
+    def draft(self, request: IssueRequest) -> Draft:
+        """The paper she would get (unsigned, unrecorded) with her answers as printed."""
+        pdf = self.issuer.draft(
+            request.resident,
+            request.item,
+            request.inputs,
+            copies=request.copies,
+            card_type=request.card_type,
+        )
+        shown = request.item.display_inputs(request.inputs)
+        answers = tuple((spec.label_zh, shown.get(spec.id, "")) for spec in request.item.inputs)
+        return Draft(self.preview(pdf), answers, request.copies, page_count(pdf))
+
+    def call_staff(self, screen: str) -> None:
+        """Record a call for staff from this terminal, audited."""
+        self._record_visit(
+            "staff_call",
+            screen,
+            lambda visits, now: visits.add_call(self.config.terminal.id, screen, now),
+        )
+
+    def rate(self, item_id: str, serial: str | None, level: int, reasons: tuple[str, ...]) -> None:
+        """Store a rating; no resident identity is kept with it."""
+        self._record_visit(
+            None,
+            item_id,
+            lambda visits, now: visits.add_rating(
+                self.config.terminal.id, item_id, serial, level, reasons, now
+            ),
+        )
+
+    def log_session(self, started: datetime, ended: datetime, reason: str, issued: int) -> None:
+        """One line per session, without the resident."""
+        self._record_visit(
+            None,
+            reason,
+            lambda visits, _now: visits.log_session(
+                self.config.terminal.id, started, ended, reason, issued
+            ),
+        )
+
+    def _record_visit(
+        self,
+        audit_kind: str | None,
+        subject: str,
+        write: Callable[[VisitRepository, datetime], object],
+    ) -> None:
+        from sqlalchemy.exc import SQLAlchemyError
+
+        from kiosk.db.repositories import AuditRepository
+        from kiosk.db.visits import VisitRepository
+
+        now = datetime.now()
+        try:
+            with self.sessions.begin() as session:
+                write(VisitRepository(session), now)
+                if audit_kind is not None:
+                    AuditRepository(session).record(
+                        terminal_id=self.config.terminal.id,
+                        actor="resident",
+                        kind=audit_kind,
+                        subject=subject,
+                        now=now,
+                        detail={},
+                    )
+        except SQLAlchemyError as exc:
+            raise RecordError(type(exc).__name__) from exc
 
     def close(self) -> None:
         """Release the database."""
@@ -137,18 +219,35 @@ def load_catalog(config: Config) -> Catalog:
 
 
 def load_signing_key(config: Config, *, create: bool) -> SigningKey:
-    """The district signing key from key_dir; created on first demo run, required in production."""
-    from forms import keys
+    """This terminal's certified signing key, linking its documents to verify.base_url.
 
+    `create` (the demo, `kiosk render`): a fresh key directory gets a key certified by a local
+    demo root, with no manual step. Otherwise the key must be certified by the district root
+    for this community (`kiosk keys request` / `certify` / `install`): ConfigError if not.
+    """
+    from dataclasses import replace
+    from datetime import date
+
+    from forms import certified
+
+    t = config.terminal
     try:
-        return keys.load_signing_key(config.key_dir)
-    except FileNotFoundError:
-        if not create:
-            raise ConfigError(
-                "paths.key_dir", f"no signing key in {config.key_dir}: run `kiosk keys init`"
-            ) from None
-        log.info("creating a signing key in %s", config.key_dir)
-        return keys.load_signing_key(config.key_dir, create=True)  # race-safe: one creates
+        if create:
+            key, _cert = certified.demo_certified_key(
+                config.key_dir,
+                terminal_id=t.id,
+                community_code=t.community_code,
+                community=t.community,
+                issuer=t.issuer,
+                today=date.today(),
+            )
+        else:
+            key, _cert = certified.certified_key(
+                config.key_dir, community_code=t.community_code, today=date.today()
+            )
+    except (FileNotFoundError, certified.NotCertifiedError) as exc:
+        raise ConfigError("paths.key_dir", certified.not_ready_line(config.key_dir, exc)) from None
+    return replace(key, verify_url=config.verify.base_url)
 
 
 def open_printers(config: Config) -> dict[str, Printer]:
@@ -190,7 +289,9 @@ def build_core(
         fonts=fonts,
         signing_key=signing_key,
         printers=open_printers(config) if printers else {},
-        issuer=Issuer(config, sessions, signing_key=signing_key, fonts=fonts, journal=journal),
+        issuer=Issuer(
+            config, sessions, signing_key=signing_key, fonts=fonts, journal=journal, catalog=catalog
+        ),
     )
     try:
         with sessions.begin() as session:
@@ -220,7 +321,8 @@ def build_kiosk(
     Call on the UI thread after the QApplication exists, then `start()`. `emulator` runs the
     real sam/pcsc driver against the project's emulator (the demo); `reader_uri` overrides the
     configured reader (None: config.reader.uri); `after_prepare(core)` runs on the worker once
-    the Core is built (the demo seeds its register there).
+    the Core is built (the demo seeds its register there). Long because it is the composition
+    root: every part is made and wired here, in one place, on purpose.
     """
     from card_reader.qt import ReaderBridge
     from card_reader.registry import open_reader
@@ -239,6 +341,7 @@ def build_kiosk(
         timers=timers or qt_timers(),
         idle_timeout=config.ui.idle_timeout,
         result_timeout=config.ui.result_timeout,
+        locale=config.ui.locale,
     )
     controller = None
     uri = reader_uri or config.reader.uri

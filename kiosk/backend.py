@@ -3,11 +3,13 @@ database, documents and printers (kiosk.app's Core behind it; fakes in the unit 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from datetime import datetime
 from typing import TYPE_CHECKING, Protocol
 
-from kiosk.view import IssuedSummary, Preview
+from kiosk.view import Draft, IssuedSummary, Preview
 from printer.base import JobState, PrintJob
 
 if TYPE_CHECKING:
@@ -23,6 +25,10 @@ class SessionBackend(Protocol):
 
     def lookup(self, id_number: str) -> ResidentRecord | None:
         """The registered resident holding this number, or None; RecordError if unreachable."""
+        ...
+
+    def staff_for_card(self, id_number: str) -> str | None:
+        """The name of the enabled staff member whose card this is, or None."""
         ...
 
     def issue(
@@ -43,6 +49,22 @@ class SessionBackend(Protocol):
 
     def preview(self, pdf: bytes) -> Preview | None:
         """A small picture of the first page, or None."""
+        ...
+
+    def draft(self, request: IssueRequest) -> Draft:
+        """The paper she would get, from an unsigned draft: nothing recorded, no serial used."""
+        ...
+
+    def call_staff(self, screen: str) -> None:
+        """Record a call for staff from this terminal (RecordError if it cannot be recorded)."""
+        ...
+
+    def rate(self, item_id: str, serial: str | None, level: int, reasons: tuple[str, ...]) -> None:
+        """Store a 好差评 rating (never with her identity)."""
+        ...
+
+    def log_session(self, started: datetime, ended: datetime, reason: str, issued: int) -> None:
+        """Record how a session went, without the resident."""
         ...
 
 
@@ -82,15 +104,22 @@ def issue_and_print(
         )
     except Exception as exc:
         return Outcome(None, exc)
+    preview = backend.preview(issued.pdf)
     summary = IssuedSummary(
         serial=issued.serial,
         title=issued.document.title,
         where_to_go=issued.document.where_to_go or "",
-        staff_review=request.item.staff_review,
+        staff_review=request.item.staff_review or issued.pending_review,
+        pages=page_count(issued.pdf),
     )
-    on_issued(summary, backend.preview(issued.pdf))
+    on_issued(summary, preview)
     try:
         backend.print(issued, lambda job: on_progress(job.state))
     except Exception as exc:
         return Outcome(summary, exc)
     return Outcome(summary)
+
+
+def page_count(pdf: bytes) -> int:
+    """Pages of a PDF we rendered (reportlab writes one /Type /Page object per page)."""
+    return max(1, len(re.findall(rb"/Type\s*/Page(?![s\w])", pdf)))

@@ -6,21 +6,19 @@ import argparse
 import importlib
 import logging
 import os
-import re
 import sys
 from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import Protocol, runtime_checkable
 
-from civic.idnumber import mask_id_number
+from civic.idnumber import mask_in_text
 from kiosk.config import Config, check_database_url, load_config
 from kiosk.datadir import ensure_private_dir, secure_data_dir
 from kiosk.errors import ConfigError, KioskError
 
 log = logging.getLogger(__name__)
 LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
-ID_NUMBER = re.compile(r"(?<![0-9])[0-9]{17}[0-9Xx](?![0-9])")
 
 # Each module has register(subparsers); its parsers set `handler(args) -> int`.
 COMMAND_MODULES = (
@@ -32,8 +30,17 @@ COMMAND_MODULES = (
     "kiosk.commands.read_card",
     "kiosk.commands.keys",
     "kiosk.commands.verify",
+    "kiosk.commands.verify_page",
     "kiosk.commands.catalog",
     "kiosk.commands.printer",
+    "kiosk.commands.staff",
+    "kiosk.commands.audit",
+    "kiosk.commands.reprint",
+    "kiosk.commands.diagnose",
+    "kiosk.commands.stats",
+    "kiosk.commands.terminals",
+    "kiosk.commands.retention",
+    "kiosk.commands.review",
 )
 
 
@@ -219,7 +226,7 @@ class MaskingFormatter(logging.Formatter):
 
     def format(self, record: logging.LogRecord) -> str:
         """The usual text with every ID number masked."""
-        return ID_NUMBER.sub(lambda m: mask_id_number(m.group()), super().format(record))
+        return mask_in_text(super().format(record))
 
 
 if __name__ == "__main__":

@@ -31,6 +31,7 @@ class TerminalConfig:
     issuer: str = "铜川市王益区红旗街社区居民委员会"
     address: str = "王益区红旗街道红旗街社区党群服务中心一楼大厅"
     locality: str = "wangyi"
+    phone: str = "0919-2188110"  # the committee's number, printed for checking its papers
 
 
 @dataclass(frozen=True)
@@ -61,7 +62,7 @@ class UiConfig:
     """Screen and session behaviour."""
 
     locale: str = "zh_CN"
-    idle_timeout: int = 90  # seconds without a touch before the session ends
+    idle_timeout: int = 60  # seconds without a touch before the 30-second countdown
     result_timeout: int = 20  # seconds the "done" screen stays
     fullscreen: bool = True
     voice: bool = True
@@ -78,10 +79,20 @@ class PathsConfig:
 
 
 @dataclass(frozen=True)
-class StaffConfig:
-    """Maintenance mode access."""
+class RetentionConfig:
+    """How long ratings and session logs are kept (`kiosk retention purge`); issuances and audit
+    events are kept for ever."""
 
-    pin: str = "246810"
+    ratings_days: int = 730
+    sessions_days: int = 365
+
+
+@dataclass(frozen=True)
+class VerifyConfig:
+    """Where a document's QR link points (`kiosk verify-server` serves the page at its path)."""
+
+    base_url: str = "http://127.0.0.1:8470/v/"  # the district's public verify host in production
+    database_url: str = ""  # verify-server's read-only role (default: database.url, read-only)
 
 
 @dataclass(frozen=True)
@@ -94,7 +105,8 @@ class Config:
     printers: PrintersConfig = PrintersConfig()
     ui: UiConfig = UiConfig()
     paths: PathsConfig = PathsConfig()
-    staff: StaffConfig = StaffConfig()
+    retention: RetentionConfig = RetentionConfig()
+    verify: VerifyConfig = VerifyConfig()
 
     @property
     def data_dir(self) -> Path:
@@ -124,9 +136,15 @@ SECTIONS: dict[str, type] = {
     "printers": PrintersConfig,
     "ui": UiConfig,
     "paths": PathsConfig,
-    "staff": StaffConfig,
+    "retention": RetentionConfig,
+    "verify": VerifyConfig,
 }
 
+# Staff sign in with their own card and PIN (kiosk staff add): a shared PIN in a file is refused.
+REMOVED_STAFF_PIN = (
+    "removed: staff now sign in with their own ID card and PIN; create each account with "
+    "`kiosk staff add NAME --id-number N`, then delete the [staff] section"
+)
 READER_SCHEMES = ("sim", "sam", "pcsc")
 PRINTER_SCHEMES = ("file", "cups", "escpos")
 DATABASE_SCHEMES = ("sqlite", "postgresql", "postgresql+psycopg")
@@ -151,6 +169,8 @@ def load_config(path: Path | None = None, env: Mapping[str, str] | None = None) 
     raw: dict[str, object] = {}
     if path is not None:
         raw = _read_toml(Path(path))
+    if "staff" in raw or "KIOSK_STAFF_PIN" in env:
+        raise ConfigError("staff.pin", REMOVED_STAFF_PIN)
     for section in raw:
         if section not in SECTIONS:
             raise ConfigError(section, f"unknown section (known: {', '.join(SECTIONS)})")
@@ -296,6 +316,14 @@ def _validate(config: Config) -> Config:
         raise ConfigError("terminal.community_code", "1 to 16 ASCII letters or digits")
     if not _ascii_alnum(t.id.replace("-", "").replace("_", "")) or len(t.id) > 32:
         raise ConfigError("terminal.id", "ASCII letters, digits, - and _ only, at most 32")
+    if t.phone and not (
+        _ascii_alnum(t.phone.replace("-", ""))
+        and t.phone.replace("-", "").isdigit()
+        and len(t.phone) <= 20
+    ):
+        raise ConfigError(
+            "terminal.phone", "ASCII digits and - only, at most 20 (e.g. 0919-2188110)"
+        )
     _check_uri("reader.uri", config.reader.uri, READER_SCHEMES)
     _check_uri("printers.a4", config.printers.a4, PRINTER_SCHEMES)
     _check_uri("printers.slip", config.printers.slip, PRINTER_SCHEMES)
@@ -311,9 +339,12 @@ def _validate(config: Config) -> Config:
         raise ConfigError("ui.font_scale", "between 0.75 and 2.0")
     if ui.locale not in ("zh_CN", "en_US"):
         raise ConfigError("ui.locale", "zh_CN or en_US")
-    pin = config.staff.pin
-    if not (pin.isascii() and pin.isdigit() and 4 <= len(pin) <= 12):  # '²³⁴⁵'.isdigit()
-        raise ConfigError("staff.pin", "4 to 12 ASCII digits")
+    for key in ("ratings_days", "sessions_days"):
+        if not 1 <= getattr(config.retention, key) <= 36500:
+            raise ConfigError(f"retention.{key}", "days between 1 and 36500")
+    check_verify_url(config.verify.base_url)
+    if config.verify.database_url:
+        check_database_url("verify.database_url", config.verify.database_url)
     return config
 
 
@@ -351,3 +382,18 @@ def check_database_url(key: str, url: str) -> None:
         parts.port  # noqa: B018 - parsing the port is the check
     except ValueError as exc:
         raise ConfigError(key, f"not a valid database URL ({exc})") from None
+
+
+def check_verify_url(url: str) -> None:
+    """verify.base_url: http(s)://host/path, no query or fragment, short enough for the QR."""
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - parsing the port is the check
+    except ValueError as exc:
+        raise ConfigError("verify.base_url", f"not a valid URL ({exc})") from None
+    if parts.scheme not in ("http", "https") or not parts.hostname or not url.isascii():
+        raise ConfigError("verify.base_url", "an ASCII http:// or https:// URL with a host")
+    if parts.query or parts.fragment or "#" in url or not parts.path.startswith("/"):
+        raise ConfigError("verify.base_url", "a path like /v/ and no query or fragment")
+    if len(url) > 40:  # the signed payload needs the rest of a version-10 QR code
+        raise ConfigError("verify.base_url", f"{len(url)} characters: at most 40")

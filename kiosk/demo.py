@@ -130,7 +130,8 @@ def wait_until(predicate: Callable[[], bool], timeout: float = 20.0) -> bool:
 
 
 def play_script(running: RunningKiosk, hand: DemoHand, out_dir: Path) -> ScriptResult:
-    """A featured resident's card -> residence certificate -> file printer, a screenshot per screen."""
+    """A featured resident's card -> residence certificate -> file printer, a screenshot per screen.
+    Long because it is the demo's script, one step after another, read top to bottom."""
     out_dir.mkdir(parents=True, exist_ok=True)
     session, window = running.session, running.window
     result = ScriptResult()
@@ -166,6 +167,10 @@ def play_script(running: RunningKiosk, hand: DemoHand, out_dir: Path) -> ScriptR
             purpose.choose("子女入学")
     shot("item")
     window.item.print_button.click()
+    reach(Step.CONFIRM)
+    wait_until(lambda: session.view.draft is not None or session.step != Step.CONFIRM, 30)
+    shot("confirm")
+    window.confirm.confirm_button.click()
     wait_until(lambda: session.step in (Step.PRINTING, Step.DONE, Step.ERROR), 10)
     if session.step == Step.PRINTING:
         wait_until(lambda: session.view.preview is not None or session.step != Step.PRINTING, 15)
@@ -181,6 +186,12 @@ def play_script(running: RunningKiosk, hand: DemoHand, out_dir: Path) -> ScriptR
     for job in jobs:
         if job.device_job_id and Path(job.device_job_id).exists():
             result.pdf = Path(job.device_job_id)
+    window.done.button.click()
+    reach(Step.RATING)
+    shot("rating")
+    window.rating.skip.click()
+    reach(Step.CARD_LEFT)
+    shot("card_left")
     hand.remove()
     reach(Step.WAITING)
     return result

@@ -7,21 +7,24 @@ import logging
 import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 from kiosk.app import Core, build_core
 from kiosk.config import Config
 from kiosk.errors import KioskError, RecordError
-from kiosk.view import Message, Preview
+from kiosk.messages import DATABASE_LOST, OUT_OF_SERVICE
+from kiosk.view import Draft, Preview
 
 if TYPE_CHECKING:
     from card_reader.base import Reader
     from card_reader.emulators import EmulatorController
     from card_reader.qt import ReaderBridge
     from forms.fonts import FontSet
-    from kiosk.backend import ProgressListener
-    from kiosk.catalog import CatalogItem
+    from kiosk.backend import IssueRequest, ProgressListener
+    from kiosk.catalog import Catalog, CatalogItem
     from kiosk.devices import PrinterMonitor
+    from kiosk.health import HealthWatch, Vitals
     from kiosk.issuing import IssuedDocument
     from kiosk.jobs import Jobs
     from kiosk.residents import ResidentRecord
@@ -50,11 +53,15 @@ class PreparedBackend:
         self._core: Core | None = None
 
     def prepare(self) -> Core:
-        """Build (or return) the Core and close what a previous run left mid-way. Worker thread."""
+        """Build (or return) the Core, close what a previous run left mid-way and audit the
+        configuration it starts with. Worker thread."""
+        from kiosk.audit import record_startup
+
         if self._core is None:
             core = build_core(self.config, migrate=self.migrate, create_key=self.create_key)
             try:
                 core.issuer.reconcile()
+                record_startup(core)
                 if self.after_prepare is not None:
                     self.after_prepare(core)
             except BaseException:
@@ -70,9 +77,19 @@ class PreparedBackend:
             raise RecordError("the kiosk is not ready yet")
         return self._core
 
+    def replace_catalog(self, catalog: Catalog) -> None:
+        """Serve from `catalog` from now on (staff reloaded it; the caller tells the session)."""
+        from dataclasses import replace
+
+        self._core = replace(self.core, catalog=catalog)
+
     def lookup(self, id_number: str) -> ResidentRecord | None:
         """See Core.lookup."""
         return self.core.lookup(id_number)
+
+    def staff_for_card(self, id_number: str) -> str | None:
+        """See Core.staff_for_card."""
+        return self.core.staff_for_card(id_number)
 
     def issue(
         self,
@@ -94,6 +111,22 @@ class PreparedBackend:
         """See Core.preview."""
         return self.core.preview(pdf)
 
+    def draft(self, request: IssueRequest) -> Draft:
+        """See Core.draft."""
+        return self.core.draft(request)
+
+    def call_staff(self, screen: str) -> None:
+        """See Core.call_staff."""
+        self.core.call_staff(screen)
+
+    def rate(self, item_id: str, serial: str | None, level: int, reasons: tuple[str, ...]) -> None:
+        """See Core.rate."""
+        self.core.rate(item_id, serial, level, reasons)
+
+    def log_session(self, started: datetime, ended: datetime, reason: str, issued: int) -> None:
+        """See Core.log_session."""
+        self.core.log_session(started, ended, reason, issued)
+
     def close(self) -> None:
         """Release the database, if it was opened."""
         if self._core is not None:
@@ -101,7 +134,6 @@ class PreparedBackend:
 
 
 RETRY_SECONDS = (2.0, 5.0, 10.0, 30.0)  # start-up retries after a failure, then every 30 s
-OUT_OF_SERVICE = Message("暂停服务，请联系工作人员", "Service paused. Please ask staff for help.")
 
 
 @dataclass
@@ -117,9 +149,12 @@ class Kiosk:
     emulator: EmulatorController | None = None
     poll_interval: float = 5.0
     monitor: PrinterMonitor | None = None
+    health: HealthWatch | None = None
+    last_session_at: datetime | None = None
     on_ready: list[Callable[[Core], None]] = field(default_factory=list)
     _attempts: int = 0
     _preparing: bool = False
+    _stopped: bool = False
 
     def start(self, *, prepare: bool = True) -> None:
         """Watch the reader and (unless told to wait: see `prepare`) get ready in the background.
@@ -141,7 +176,12 @@ class Kiosk:
         return self.backend.core
 
     def stop(self) -> None:
-        """Stop threads and release devices and the database."""
+        """Stop threads and timers and release devices and the database. A start-up retry
+        still pending, or a preparation finishing after this, starts nothing."""
+        self._stopped = True
+        self.session.shutdown()
+        if self.health is not None:
+            self.health.stop()
         if self.monitor is not None:
             self.monitor.stop()
         if self.bridge is not None:
@@ -152,11 +192,15 @@ class Kiosk:
         self.backend.close()
 
     def _prepare(self) -> None:
+        if self._stopped:
+            return
         self.jobs.submit(self.backend.prepare, self._ready, self._not_ready)
 
     def _ready(self, core: Core) -> None:
         from kiosk.devices import PrinterMonitor
 
+        if self._stopped:
+            return
         if self.monitor is None:
             session, jobs = self.session, self.jobs
 
@@ -165,6 +209,8 @@ class Kiosk:
 
             self.monitor = PrinterMonitor(core.printers, relay, interval=self.poll_interval)
             self.monitor.start()
+        if self.health is None:
+            self.health = self._watch_health(core)
         log.info("kiosk %s ready", self.config.terminal.id)
         self.session.ready(core.catalog)
         # the faces are parsed on first use: do it now, beside the worker, not in her first print
@@ -172,9 +218,39 @@ class Kiosk:
         for listener in self.on_ready:
             listener(core)
 
+    def _watch_health(self, core: Core) -> HealthWatch:
+        from kiosk.health import HealthWatch
+
+        session, jobs, backend = self.session, self.jobs, self.backend
+
+        def ended(_reason: str) -> None:
+            self.last_session_at = datetime.now()
+
+        session.session_ended.connect(ended)
+        watch = HealthWatch(
+            core,
+            self._vitals,
+            on_lost=lambda: jobs.post(lambda: session.out_of_service(DATABASE_LOST)),
+            on_back=lambda: jobs.post(lambda: session.ready(backend.core.catalog)),
+        )
+        watch.start()
+        return watch
+
+    def _vitals(self) -> Vitals:
+        """What the heartbeat reports, from the session's last view (read on the health thread:
+        views are immutable, so reading the current one is safe)."""
+        from kiosk.health import Vitals
+
+        view = self.session.view
+        reader = view.reader.value if view.reader is not None else "unknown"
+        printers = {"a4": view.printers.a4, "slip": view.printers.slip}
+        return Vitals(reader, printers, self.last_session_at)
+
     def _not_ready(self, exc: Exception) -> None:
         from PySide6.QtCore import QTimer
 
+        if self._stopped:
+            return
         delay = RETRY_SECONDS[min(self._attempts, len(RETRY_SECONDS) - 1)]
         self._attempts += 1
         if isinstance(exc, KioskError):

@@ -21,6 +21,9 @@ class Timer(Protocol):
     def active(self) -> bool:
         """True while armed."""
 
+    def close(self) -> None:
+        """Disarm for good and let go of it (the kiosk is stopping)."""
+
 
 TimerFactory = Callable[[Callable[[], None]], Timer]
 
@@ -45,6 +48,13 @@ class QtTimer:
     def active(self) -> bool:
         """True while armed."""
         return self._timer.isActive()
+
+    def close(self) -> None:
+        """Stop, and delete the QTimer through the event loop of its own thread: left to
+        Python's garbage collector it could be freed from a worker thread while the UI thread's
+        event loop is delivering its timeout, which crashes Qt."""
+        self._timer.stop()
+        self._timer.deleteLater()
 
 
 def qt_timers(parent: QObject | None = None) -> TimerFactory:

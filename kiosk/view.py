@@ -22,11 +22,19 @@ class Step(enum.StrEnum):
 
     WAITING = "waiting"  # 请将身份证放在读卡区 (also while the kiosk gets ready)
     READING = "reading"
-    MENU = "menu"  # categories and items
-    ITEM = "item"  # one item: what you get, questions, print button
+    MENU = "menu"  # categories and items, in pages
+    ITEM = "item"  # one item: what you get, its questions (in pages), Next
+    CONFIRM = "confirm"  # the real first page from an unsigned draft, her answers: confirm or edit
     PRINTING = "printing"
-    DONE = "done"
+    DONE = "done"  # take your paper, where to go next
+    RATING = "rating"  # 好差评, skippable
+    CARD_LEFT = "card_left"  # 请取走您的身份证, until the card is lifted
+    TIMED_OUT = "timed_out"  # 已超时退出，信息已清除 (a few seconds)
     ERROR = "error"  # a message and a way back
+
+
+LOCALES = ("zh_CN", "en_US")
+TEXT_SCALES = (1.0, 1.3, 1.6)
 
 
 @dataclass(frozen=True)
@@ -35,6 +43,17 @@ class Message:
 
     zh: str = ""
     en: str = ""
+
+    def text(self, locale: str) -> str:
+        """The words in one locale (zh_CN or en_US)."""
+        return self.en if locale == "en_US" else self.zh
+
+    def other(self, locale: str) -> str:
+        """The words in the other locale (shown smaller, below)."""
+        return self.zh if locale == "en_US" else self.en
+
+    def __bool__(self) -> bool:
+        return bool(self.zh or self.en)
 
 
 @dataclass(frozen=True)
@@ -77,6 +96,17 @@ class IssuedSummary:
     title: str
     where_to_go: str
     staff_review: bool
+    pages: int = 1
+
+
+@dataclass(frozen=True)
+class Draft:
+    """What she is asked to confirm: the first page of an unsigned draft, and her answers."""
+
+    preview: Preview | None
+    answers: tuple[tuple[str, str], ...]  # (question, answer as printed)
+    copies: int
+    pages: int = 1
 
 
 NOT_POLLED = PrinterStatus(PrinterState.READY, "not polled yet")
@@ -115,3 +145,11 @@ class SessionView:
     job: JobState | None = None
     printers: PrinterStates = PrinterStates()
     countdown: int | None = None  # seconds left before an idle session ends, once warned
+    locale: str = "zh_CN"  # the language she chose (ui.locale until she changes it)
+    text_scale: float = 1.0  # 大字: 1.0, 1.3 or 1.6
+    draft: Draft | None = None  # on CONFIRM
+    missing: tuple[str, ...] = ()  # ids of required questions still unanswered
+    asking_exit: bool = False  # 确定退出吗？ over the screen
+    staff_called: bool = False  # 已通知工作人员
+    rating_level: int | None = None  # the low level she chose, asking why
+    reminders: int = 0  # CARD_LEFT: how many times she has been reminded (a tone each time)

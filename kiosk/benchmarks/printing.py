@@ -98,7 +98,7 @@ def slip_wire_bytes(config: Config) -> Measurement:
 
 
 def confirm_to_cups_submitted(config: Config) -> Measurement:
-    """From the resident's confirm (KioskSession.submit on 居住证明) to the job accepted by cupsd
+    """From the resident's 确认打印 (KioskSession.confirm on 居住证明) to the job accepted by cupsd
     (its PrintJob reaches "sent": `lp` returned the CUPS job id). Long on purpose: one linear
     script (start cupsd, the kiosk, warm up, measure, stop), easier to check read in one piece.
 
@@ -155,10 +155,13 @@ def confirm_to_cups_submitted(config: Config) -> Measurement:
                 _pump(lambda: session.step is not Step.READING, 30)
                 if not session.choose_item(item.id):
                     raise RuntimeError(f"residence_certificate not available: {session.view}")
+                if not session.submit({"purpose": "school"}):
+                    raise RuntimeError(f"submit refused: {session.view.message}")
+                _pump(lambda: session.view.draft is not None, 30)
                 wall = time.time()
                 start = time.perf_counter()
-                if not session.submit({"purpose": "子女入学"}):
-                    raise RuntimeError(f"submit refused: {session.view.message}")
+                if not session.confirm():
+                    raise RuntimeError(f"confirm refused: {session.view.message}")
                 seen: list[tuple[Path, float]] = []
 
                 def finished(since: float = wall, seen: list[tuple[Path, float]] = seen) -> bool:
@@ -177,6 +180,7 @@ def confirm_to_cups_submitted(config: Config) -> Measurement:
                 on_disk.append(seen[0][1])
                 seen[0][0].unlink(missing_ok=True)
                 session.end("done")
+                session.card_removed()
         finally:
             running.stop()
             running.window.close()

@@ -10,9 +10,14 @@ from collections.abc import Callable
 from datetime import date
 from functools import partial
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from kiosk.bench import Measurement
 from kiosk.config import Config
+
+if TYPE_CHECKING:
+    from kiosk.catalog import Catalog, CatalogItem
+    from kiosk.residents import ResidentRecord
 
 REPEAT = 30
 
@@ -87,3 +92,91 @@ def card_to_menu(config: Config) -> Measurement:
         p99=samples[min(len(samples) - 1, round(0.99 * (len(samples) - 1)))],
         note="sim reader, SQLite demo register, offscreen window at 1600x1000",
     )
+
+
+def touches_to_print(config: Config) -> Measurement:
+    """Touches from the menu to printing for ten items without questions, pressed on the real
+    window the way she would: its category (unless it opens first), page turns, the item,
+    打印, 确认打印. Reports the worst of the ten (goal ≤ 4) and the median in the note."""
+    if not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from card_reader.simulated import SimulatedReader
+    from kiosk.app import build_kiosk
+    from kiosk.benchmarks.issuing import scratch_config
+    from kiosk.demo import featured_residents, seed_and_report
+    from kiosk.demo_cards import identity_of
+    from kiosk.ui.launch import qt_app, start_kiosk
+    from kiosk.view import Step
+
+    counts: dict[str, int] = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        qt_app()
+        kiosk = build_kiosk(
+            scratch_config(config, Path(tmp)),
+            reader_uri="sim://",
+            migrate=True,
+            create_key=True,
+            after_prepare=seed_and_report,
+        )
+        running = start_kiosk(kiosk, voice=False)
+        window, session = running.window, running.session
+        window.resize(1920, 1080)
+        window.show()
+        try:
+            _pump(lambda: session.view.ready, 120)
+            reader = kiosk.reader
+            assert isinstance(reader, SimulatedReader)
+            resident = featured_residents(running.core)[0]
+            card = identity_of(resident, date.today())
+            catalog = running.core.catalog
+            chosen = _most_used_without_questions(catalog, resident)
+            for item in chosen:
+                reader.place(card)
+                _pump(lambda: session.step == Step.MENU, 30)
+                menu = window.menu
+                touches = 0
+                if item.id not in menu.item_buttons and item.id not in catalog.frequent:
+                    menu.category_group.button(menu.category_ids.index(item.category)).click()
+                    touches += 1
+                while item.id not in menu.item_buttons:
+                    menu.pager.next.click()
+                    touches += 1
+                menu.item_buttons[item.id].click()
+                touches += 1
+                if session.step == Step.ITEM:  # an item with copies to choose has its screen
+                    window.item.print_button.click()
+                    touches += 1
+                _pump(lambda: session.view.draft is not None, 30)
+                window.confirm.confirm_button.click()
+                touches += 1
+                _pump(lambda: session.step in (Step.DONE, Step.ERROR), 60)
+                counts[item.id] = touches
+                reader.remove()
+                session.finish()
+                session.skip_rating()
+                _pump(lambda: session.step == Step.WAITING, 30)
+        finally:
+            running.stop()
+            window.close()
+    values = sorted(counts.values())
+    return Measurement(
+        "touches_to_print",
+        float(values[-1]),
+        "touches",
+        note=f"worst of the {len(values)} most used items without questions (常用 first, then "
+        f"catalogue order); median {statistics.median(values):g};"
+        f" {', '.join(f'{k}={v}' for k, v in counts.items())}",
+    )
+
+
+def _most_used_without_questions(catalog: Catalog, resident: ResidentRecord) -> list[CatalogItem]:
+    """Ten items she may have that ask nothing: the 常用 ones first (the catalogue's ranking of
+    what residents come for), then in catalogue order."""
+    today = date.today()
+    ranked = [catalog.item(i) for i in catalog.frequent]
+    ranked += [i for i in catalog.items if i.id not in catalog.frequent]
+    return [
+        i
+        for i in ranked
+        if not i.inputs and i.check_eligibility(resident, today, "resident").eligible
+    ][:10]

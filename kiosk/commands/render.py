@@ -87,7 +87,6 @@ def _render(args: argparse.Namespace) -> int:
     from civic.idnumber import mask_id_number
     from kiosk.app import build_core
     from kiosk.cli import config_from_args
-    from kiosk.devices import printer_role
     from kiosk.errors import KioskError
 
     inputs = _inputs(args.input)
@@ -128,7 +127,8 @@ def _render(args: argparse.Namespace) -> int:
         except KioskError as exc:
             print(f"{exc.message_zh} / {exc.message_en}: {exc.detail}")
             return 1
-        printer: Printer = OutFile(args.out) if args.out else core.printers[printer_role(item)]
+        role = "a4" if issued.record.paper == "a4" else "slip"  # a 告知单 may stand in for it
+        printer: Printer = OutFile(args.out) if args.out else core.printers[role]
         try:
             job = core.issuer.print(issued, printer)
         except (PrinterError, KioskError) as exc:

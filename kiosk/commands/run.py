@@ -10,7 +10,6 @@ from datetime import date
 from pathlib import Path
 
 from kiosk.config import Config
-from kiosk.errors import ConfigError
 
 log = logging.getLogger(__name__)
 
@@ -48,7 +47,9 @@ def log_to_files(data_dir: Path) -> None:
     handler = RotatingFileHandler(
         folder / "kiosk.log", maxBytes=5_000_000, backupCount=5, encoding="utf-8"
     )
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    from kiosk.cli import LOG_FORMAT, MaskingFormatter
+
+    handler.setFormatter(MaskingFormatter(LOG_FORMAT))  # tracebacks too: no full ID number
     for name in ("kiosk", "card_reader", "printer", "forms"):
         logging.getLogger(name).setLevel(logging.INFO)
         logging.getLogger(name).addHandler(handler)
@@ -64,15 +65,16 @@ def preflight(config: Config, *, create_key: bool) -> None:
         from kiosk.app import load_catalog
 
         load_catalog(config)  # validates, and caches for the next start
-    if not create_key and not (config.key_dir / "signing_key.pem").exists():
-        raise ConfigError(
-            "paths.key_dir", f"no signing key in {config.key_dir}: run `kiosk keys init`"
-        )
+    if not create_key:
+        from kiosk.app import load_signing_key
+
+        load_signing_key(config, create=False)  # certified for this community, or ConfigError
 
 
 def _run(args: argparse.Namespace) -> int:
     from kiosk.app import build_kiosk
     from kiosk.cli import config_from_args
+    from kiosk.ui import lockdown
     from kiosk.ui.launch import qt_app, start_kiosk
     from kiosk.ui.main_window import fit_to_screen
 
@@ -83,6 +85,12 @@ def _run(args: argparse.Namespace) -> int:
     kiosk = build_kiosk(config)
     running = start_kiosk(kiosk)
     fit_to_screen(running.window, config.ui.fullscreen and not args.windowed)
+    lockdown.install(  # the window may close only while a member of staff is signed in
+        app,
+        running.window,
+        staff_mode=lambda: running.staff.signed_in,
+        recover=lambda: running.session.end("crash"),
+    )
     log.info("kiosk %s starting (reader %s)", config.terminal.id, config.reader.uri)
     try:
         return app.exec()

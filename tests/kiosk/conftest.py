@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import uuid
 from collections.abc import Callable, Iterator
 from datetime import datetime
 from pathlib import Path
@@ -15,10 +13,8 @@ from kiosk.db.engine import make_engine, session_factory
 from kiosk.db.migrate import upgrade
 from kiosk.db.repositories import ResidentRepository
 from kiosk.demo_data import seed_demo
-
-PG_ADMIN_URL = os.environ.get(
-    "KIOSK_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
-)
+from tests.databases import PG_ADMIN_URL as PG_ADMIN_URL  # re-exported: tests import it here
+from tests.databases import create_database, drop_database, url_of
 
 
 def make_config(data_dir: Path, **env: str) -> Config:
@@ -28,14 +24,18 @@ def make_config(data_dir: Path, **env: str) -> Config:
 
 
 @pytest.fixture
-def config(tmp_path: Path) -> Config:
-    """Embedded defaults in a fresh data dir (SQLite file, sim reader, file printer)."""
-    return make_config(tmp_path / "data")
+def config(tmp_path: Path, database_url: str | None) -> Config:
+    """Embedded defaults in a fresh data dir (sim reader, file printer) on the run's database:
+    a SQLite file in the data dir, or on the PostgreSQL pass a fresh migrated PostgreSQL database
+    (see tests/databases.py)."""
+    env = {"KIOSK_DATABASE_URL": database_url} if database_url else {}
+    return make_config(tmp_path / "data", **env)
 
 
 @pytest.fixture
 def seeded_db(config: Config) -> Iterator[Config]:
-    """The config's SQLite database migrated and seeded with the demo residents."""
+    """The config's database migrated and seeded with the demo residents (on the PostgreSQL
+    pass it comes seeded from a template: seed_demo then finds residents and adds none)."""
     engine = make_engine(config.database.url)
     upgrade(engine)
     with session_factory(engine).begin() as session:
@@ -47,22 +47,11 @@ def seeded_db(config: Config) -> Iterator[Config]:
 @pytest.fixture
 def pg_url() -> Iterator[str]:
     """A fresh, empty PostgreSQL database for one test, dropped afterwards."""
-    import psycopg
-
-    admin = PG_ADMIN_URL.replace("postgresql+psycopg://", "postgresql://")
-    name = f"kiosk_test_{uuid.uuid4().hex[:10]}"
+    name = create_database()
     try:
-        conn = psycopg.connect(admin, autocommit=True, connect_timeout=5)
-    except psycopg.OperationalError as exc:
-        pytest.fail(f"PostgreSQL is not reachable at {admin} (make test starts it): {exc}")
-    with conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    url = PG_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
-    try:
-        yield url
+        yield url_of(name)
     finally:
-        with psycopg.connect(admin, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        drop_database(name)
 
 
 # Appended below the original fixtures (this file is shared), hence the late import.
@@ -125,7 +114,6 @@ def start_kiosk(qtbot) -> Iterator[StartKiosk]:  # type: ignore[no-untyped-def]
         )
         running = start_kiosk(kiosk, voice=False)
         started.append(running)
-        qtbot.addWidget(running.window)
         running.window.resize(1600, 1000)
         running.window.show()
         if wait_ready:
@@ -136,11 +124,34 @@ def start_kiosk(qtbot) -> Iterator[StartKiosk]:  # type: ignore[no-untyped-def]
         return running
 
     yield start
+    import gc
+
+    from PySide6.QtCore import QCoreApplication, QEvent
+
     for running in started:
         running.stop()
+        running.window.close()
+        running.window.deleteLater()  # freed here, on the UI thread, not by a GC elsewhere
+    started.clear()
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    gc.collect()
 
 
 @pytest.fixture
 def kiosk(seeded_db: Config, start_kiosk: StartKiosk) -> RunningKiosk:
     """The kiosk on the demo register with a simulated reader (running.kiosk.reader)."""
     return start_kiosk(seeded_db)
+
+
+def press_print(running: RunningKiosk, qtbot) -> None:  # type: ignore[no-untyped-def]
+    """打印 on the item screen, then 确认打印 once the draft is on screen (real clicks)."""
+    from PySide6.QtCore import Qt
+
+    from kiosk.view import Step
+
+    window, session = running.window, running.session
+    qtbot.mouseClick(window.item.print_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(
+        lambda: session.step == Step.CONFIRM and session.view.draft is not None, timeout=30_000
+    )
+    qtbot.mouseClick(window.confirm.confirm_button, Qt.MouseButton.LeftButton)

@@ -12,13 +12,13 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from forms.document import Document
-from kiosk.backend import ProgressListener
+from kiosk.backend import IssueRequest, ProgressListener
 from kiosk.catalog import CatalogItem
 from kiosk.db.repositories import IssuanceRecord, IssuanceStatus
 from kiosk.issuing import IssuedDocument
 from kiosk.residents import ResidentRecord
 from kiosk.timing import Timer
-from kiosk.view import Preview
+from kiosk.view import Draft, Preview
 from printer.base import JobState, PrinterError, PrintJob
 
 
@@ -70,6 +70,10 @@ class ManualTimer:
         """True while armed."""
         return self.due is not None
 
+    def close(self) -> None:
+        """Disarm for good."""
+        self.due = None
+
 
 @dataclass
 class FakeBackend:
@@ -86,6 +90,12 @@ class FakeBackend:
     issued: list[str] = field(default_factory=list)
     printed: list[str] = field(default_factory=list)
     lookups: list[str] = field(default_factory=list)
+    drafts: list[str] = field(default_factory=list)
+    staff: dict[str, str] = field(default_factory=dict)
+    calls: list[str] = field(default_factory=list)
+    call_error: Exception | None = None
+    ratings: list[tuple[str, str | None, int, tuple[str, ...]]] = field(default_factory=list)
+    sessions: list[tuple[str, int]] = field(default_factory=list)
 
     def lookup(self, id_number: str) -> ResidentRecord | None:
         """The resident, after the gate opens."""
@@ -95,6 +105,10 @@ class FakeBackend:
         if self.lookup_error is not None:
             raise self.lookup_error
         return self.residents.get(id_number)
+
+    def staff_for_card(self, id_number: str) -> str | None:
+        """The staff member holding this card, from `staff` (number -> name)."""
+        return self.staff.get(id_number)
 
     def issue(
         self,
@@ -155,6 +169,27 @@ class FakeBackend:
     def preview(self, pdf: bytes) -> Preview | None:
         """A one-pixel picture."""
         return Preview(1, 1, b"\xff\xff\xff")
+
+    def draft(self, request: IssueRequest) -> Draft:
+        """Her answers as printed, and a picture; nothing issued."""
+        self.drafts.append(request.item.id)
+        shown = request.item.display_inputs(request.inputs)
+        answers = tuple((s.label_zh, shown.get(s.id, "")) for s in request.item.inputs)
+        return Draft(Preview(1, 1, b"\xff\xff\xff"), answers, request.copies)
+
+    def call_staff(self, screen: str) -> None:
+        """Remember the call (or fail like a database that is away)."""
+        if self.call_error is not None:
+            raise self.call_error
+        self.calls.append(screen)
+
+    def rate(self, item_id: str, serial: str | None, level: int, reasons: tuple[str, ...]) -> None:
+        """Remember the rating."""
+        self.ratings.append((item_id, serial, level, reasons))
+
+    def log_session(self, started: datetime, ended: datetime, reason: str, issued: int) -> None:
+        """Remember how the session ended."""
+        self.sessions.append((reason, issued))
 
 
 def resident(id_number: str = "610202194303080024", **changes: object) -> ResidentRecord:

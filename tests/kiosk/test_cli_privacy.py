@@ -63,7 +63,19 @@ def test_printed_documents_and_logs_are_owner_only(
     assert main(["residents", "demo-csv", str(csv)]) == 0
     assert main(["residents", "import", str(csv)]) == 0
     assert main(["keys", "init"]) == 0
-    assert main(["render", "residence_certificate", "--id-number", "610202194303080024"]) == 0
+    assert (
+        main(
+            [
+                "render",
+                "residence_certificate",
+                "--id-number",
+                "610202194303080024",
+                "--input",
+                "purpose=school",
+            ]
+        )
+        == 0
+    )
 
     def broken(path: Path, people: object) -> None:
         raise ZeroDivisionError

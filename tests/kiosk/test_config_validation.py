@@ -187,7 +187,6 @@ def _check_valid(config: Config) -> None:
     assert t.community_code.isascii() and t.community_code.isalnum()
     assert t.id.isascii()
     assert math.isfinite(config.ui.font_scale)
-    assert config.staff.pin.isascii() and config.staff.pin.isdigit()
     for uri in (config.reader.uri, config.printers.a4, config.printers.slip):
         parts = urlsplit(uri)  # raises ValueError for what the drivers could not parse
         assert parts.port is None or 0 <= parts.port <= 65535

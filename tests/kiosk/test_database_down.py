@@ -47,9 +47,11 @@ def test_database_lost_mid_session(
     qtbot.waitUntil(lambda: session.step == Step.MENU, timeout=10_000)
     assert session.choose_item("residence_certificate")
 
+    assert session.submit({"purpose": "school"})  # the draft is made before the database goes
+    qtbot.waitUntil(lambda: session.view.draft is not None, timeout=20_000)
     core.engine.dispose()
     _drop(pg_url)
-    assert session.submit({})
+    assert session.confirm()
     qtbot.waitUntil(lambda: session.step == Step.ERROR, timeout=20_000)
     assert "数据库暂时无法访问" in running.window.error.text.text()
     printed = Path(config.data_dir / "printed")

@@ -39,18 +39,21 @@ def test_headless_demo_plays_a_session_and_says_where_the_paper_is(tmp_path: Pat
         "menu",
         "category",
         "item",
+        "confirm",
         "printing",
         "done",
+        "rating",
+        "card_left",
     ]
     assert all(s.stat().st_size > 10_000 for s in shots)
     assert "Traceback" not in proc.stderr
 
 
 def test_run_refuses_without_a_signing_key(tmp_path: Path) -> None:
-    """GIVEN a fresh terminal WHEN `kiosk run` THEN one clear line names `kiosk keys init`, exit 2."""
+    """GIVEN a fresh terminal WHEN `kiosk run` THEN one clear line names `kiosk keys request`, exit 2."""
     proc = _kiosk("run", data=tmp_path, timeout=60, QT_QPA_PLATFORM="offscreen")
     assert proc.returncode == 2
-    assert "kiosk keys init" in proc.stderr and "Traceback" not in proc.stderr
+    assert "kiosk keys request" in proc.stderr and "Traceback" not in proc.stderr
 
 
 def test_run_refuses_a_broken_catalogue(tmp_path: Path) -> None:

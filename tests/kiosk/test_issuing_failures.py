@@ -23,6 +23,8 @@ from kiosk.residents import ResidentRecord
 from printer.base import JobState, PrinterError
 from printer.file import FilePrinter
 
+SCHOOL = {"purpose": "school"}  # a certificate's purpose is always chosen (each has a basis)
+
 
 class Outage:
     """Makes the database refuse statements that start with any of `prefixes` while on."""
@@ -73,7 +75,7 @@ def test_database_down_when_recording_the_job_prints_nothing(
 ) -> None:
     """GIVEN a recorded issuance WHEN the database refuses the print job row THEN RecordError,
     nothing is printed; once the database is back the issuance is print_failed, not `issued`."""
-    issued = core.issuer.issue(elder, core.catalog.item("residence_certificate"))
+    issued = core.issuer.issue(elder, core.catalog.item("residence_certificate"), SCHOOL)
     printer = FilePrinter(tmp_path / "out")
     outage.on("INSERT INTO print_jobs")
     with pytest.raises(RecordError):
@@ -91,14 +93,14 @@ def test_database_down_after_a_good_print_keeps_the_outcome(
     """GIVEN a print that succeeds WHEN the database refuses to record the outcome THEN the print
     still succeeds (her paper is out), and the outcome waits on disk: once the database is back
     the issuance is printed with its job done."""
-    issued = core.issuer.issue(elder, core.catalog.item("residence_certificate"))
+    issued = core.issuer.issue(elder, core.catalog.item("residence_certificate"), SCHOOL)
     outage.on("UPDATE print_jobs", "UPDATE issuances")
     job = core.issuer.print(issued, FilePrinter(tmp_path / "out"))
     assert job.state == JobState.DONE and Path(job.job_id or "").exists()
     assert status_of(core, issued.serial)[0] == IssuanceStatus.ISSUED  # not yet recorded
     outage.off()
     # the next print settles what waited (here: the next issuance's print)
-    second = core.issuer.issue(elder, core.catalog.item("residence_certificate"))
+    second = core.issuer.issue(elder, core.catalog.item("residence_certificate"), SCHOOL)
     core.issuer.print(second, FilePrinter(tmp_path / "out"))
     assert status_of(core, issued.serial) == (IssuanceStatus.PRINTED, ["done"])
     assert status_of(core, second.serial) == (IssuanceStatus.PRINTED, ["done"])
@@ -109,7 +111,7 @@ def test_printer_error_is_not_masked_by_the_database(
 ) -> None:
     """GIVEN a printer that cannot print WHEN the database also refuses the outcome THEN the
     resident's error is the printer's (PrinterError), and the failure is recorded later."""
-    issued = core.issuer.issue(elder, core.catalog.item("residence_certificate"))
+    issued = core.issuer.issue(elder, core.catalog.item("residence_certificate"), SCHOOL)
     blocked = tmp_path / "a-file"
     blocked.write_text("not a directory")
     outage.on("UPDATE print_jobs")
@@ -127,10 +129,10 @@ def test_database_down_at_issue_and_reprint_is_a_record_error(
     """GIVEN the database refuses writes WHEN issuing or reprinting THEN RecordError (never a raw
     SQLAlchemy error), and no serial is half-recorded."""
     item = core.catalog.item("residence_certificate")
-    issued = core.issuer.issue(elder, item)
+    issued = core.issuer.issue(elder, item, SCHOOL)
     outage.on("INSERT", "UPDATE")
     with pytest.raises(RecordError):
-        core.issuer.issue(elder, item)
+        core.issuer.issue(elder, item, SCHOOL)
     with pytest.raises(RecordError):
         core.issuer.reissue(issued.serial, actor="staff:test")
     outage.off()
@@ -145,8 +147,8 @@ def test_start_up_closes_what_a_kill_left_mid_way(
     WHEN the kiosk starts THEN the first is print_failed, the second unknown (staff must look at
     the printer), neither is printed again, and a second start changes nothing."""
     item = core.catalog.item("residence_certificate")
-    before = core.issuer.issue(elder, item)
-    during = core.issuer.issue(elder, item)
+    before = core.issuer.issue(elder, item, SCHOOL)
+    during = core.issuer.issue(elder, item, SCHOOL)
     with core.sessions.begin() as db:
         IssuanceRepository(db).add_job(during.serial, "file:///x", 0, during.record.created_at)
     closed = core.issuer.reconcile()

@@ -36,6 +36,7 @@ from printer.base import RESIDENT_MESSAGES, PrinterState, PrintFailedError
 from printer.emulators.cupsd import PDF_QUEUE, CupsServer
 from printer.emulators.escpos_emulator import EscposEmulator
 from printer.raster import rasterize
+from tests.kiosk.conftest import press_print
 
 POLL = 0.2  # seconds between printer status polls
 SLIP_TIMEOUT = 0.3  # seconds the ESC/POS driver waits for a status answer
@@ -157,11 +158,9 @@ def place_card(running: RunningKiosk, reader: Any, resident: ResidentRecord, qtb
 def open_item(running: RunningKiosk, item: Any, qtbot) -> None:  # type: ignore[no-untyped-def]
     """Tap the item's category, then the item: the item screen opens."""
     window = running.window
-    window.menu.show_category(item.category)
+    window.menu.show_item_page(item.id)  # her category, turned to the item's page
     button = window.menu.item_buttons[item.id]
     qtbot.waitUntil(button.isVisible, timeout=5_000)
-    window.menu.items_area.ensureWidgetVisible(button)  # the resident scrolls down to it
-    qtbot.waitUntil(lambda: not button.visibleRegion().isEmpty(), timeout=5_000)
     qtbot.mouseClick(button, LEFT)
     qtbot.waitUntil(lambda: running.session.step == Step.ITEM, timeout=5_000)
 
@@ -180,7 +179,7 @@ def slip_item_for(catalog: Any, resident: ResidentRecord) -> Any:
 
 def menu_button(running: RunningKiosk, item: Any) -> Any:
     """The item's button on the menu, its category shown."""
-    running.window.menu.show_category(item.category)
+    running.window.menu.show_item_page(item.id)
     return running.window.menu.item_buttons[item.id]
 
 
@@ -253,7 +252,7 @@ def test_a4_session_prints_through_cups_and_the_paper_looks_like_the_document(
     # cups-pdf output left by earlier runs (same serial, same job number) is older than this
     started = time.time() - 1
     progress = job_states(running)
-    qtbot.mouseClick(window.item.print_button, LEFT)
+    press_print(running, qtbot)
     qtbot.waitUntil(lambda: session.step == Step.DONE, timeout=30_000)
     assert "打印完成" in visible_text(window)
     assert progress == ["queued", "sent", "done"]
@@ -341,7 +340,7 @@ def test_slip_session_prints_on_the_thermal_printer(
     item = slip_item_for(running.core.catalog, resident)
     place_card(running, reader, resident, qtbot)
     open_item(running, item, qtbot)
-    qtbot.mouseClick(window.item.print_button, LEFT)
+    press_print(running, qtbot)
     qtbot.waitUntil(lambda: session.step == Step.DONE, timeout=30_000)
     assert "打印完成" in visible_text(window)
 
@@ -398,7 +397,7 @@ def test_paper_running_out_mid_slip_keeps_the_issuance_for_a_staff_reprint(
     open_item(running, item, qtbot)
     emulator.run_out_after(1500)  # a few raster rows, then the roll ends
     progress = job_states(running)
-    qtbot.mouseClick(window.item.print_button, LEFT)
+    press_print(running, qtbot)
     qtbot.waitUntil(lambda: session.step == Step.ERROR, timeout=30_000)
     assert progress == ["queued", "sent", "failed"]  # it stopped during the job, not before
 
@@ -469,13 +468,14 @@ def test_card_taken_away_while_the_slip_fails_still_tells_the_resident(
     place_card(running, reader, resident, qtbot)
     open_item(running, item, qtbot)
     emulator.run_out_after(1500)
-    qtbot.mouseClick(window.item.print_button, LEFT)
+    press_print(running, qtbot)
     assert session.step == Step.PRINTING
     reader.remove()
     qtbot.waitUntil(lambda: session.step == Step.ERROR, timeout=30_000)
     message = session.view.message.zh
-    assert "工作人员" in message and "610202001-" in message  # the serial staff will reprint
-    assert message in visible_text(window)
+    shown = visible_text(window)
+    assert "工作人员" in message and message in shown
+    assert "610202001-" in shown  # the serial staff will reprint, on screen (never spoken)
     assert session.view.resident is None
     assert resident.name not in visible_text(window)
 
@@ -503,7 +503,8 @@ def test_a_crashing_driver_never_leaves_the_job_queued(seeded_db: Config) -> Non
     core = build_core(seeded_db, create_key=True, printers=False)
     try:
         resident = featured(seeded_db)
-        issued = core.issuer.issue(resident, core.catalog.item("residence_certificate"))
+        item = core.catalog.item("residence_certificate")
+        issued = core.issuer.issue(resident, item, {"purpose": "school"})
         with pytest.raises(PrintFailedError):
             core.issuer.print(issued, _BrokenDriver())  # type: ignore[arg-type]
         with core.sessions() as db:

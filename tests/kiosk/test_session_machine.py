@@ -44,7 +44,8 @@ class Harness:
             backend=self.backend,
             jobs=InlineJobs(),
             timers=self.clock.timer,
-            idle_timeout=90,
+            idle_timeout=60,
+            warn_seconds=30,
             result_timeout=20,
             clock=lambda: datetime(2026, 12, 1, 9, 0),
         )
@@ -60,6 +61,13 @@ class Harness:
 
     def place_elder(self) -> None:
         self.session.card_read(identity_of(self.elder, TODAY))
+
+    def print_residence(self) -> None:
+        """Menu -> 居住证明 -> answers -> confirm -> printed."""
+        self.place_elder()
+        assert self.session.choose_item("residence_certificate")
+        assert self.session.submit({"purpose": "school"})
+        assert self.session.confirm()
 
 
 @pytest.fixture
@@ -105,14 +113,132 @@ def test_print_flow_shows_serial_progress_and_done(kiosk: Harness) -> None:
     assert kiosk.session.choose_item("residence_certificate")
     assert kiosk.view.step == Step.ITEM and kiosk.view.item is not None
     assert kiosk.session.submit({"purpose": "school"})
+    assert kiosk.view.step == Step.CONFIRM and kiosk.backend.issued == []  # nothing recorded
+    assert (
+        kiosk.view.draft is not None and ("证明用来做什么", "子女入学") in kiosk.view.draft.answers
+    )
+    assert kiosk.session.confirm()
     jobs = [v.job for v in kiosk.views if v.job is not None]
     assert jobs[:1] == [JobState.QUEUED] and JobState.SENT in jobs and jobs[-1] == JobState.DONE
     assert kiosk.view.step == Step.DONE and "打印完成" in kiosk.view.message.zh
     assert kiosk.view.issued is not None and kiosk.view.issued.serial == "T-00001"
+    assert kiosk.view.issued.pages == 1
     assert kiosk.backend.printed == ["T-00001"]
+    kiosk.session.card_removed()  # she takes her card: her particulars go, the rating comes
+    assert kiosk.view.step == Step.DONE and kiosk.view.resident is None
+    kiosk.session.finish()
+    assert kiosk.view.step == Step.RATING
+    kiosk.session.rate(5)
+    assert kiosk.backend.ratings == [("residence_certificate", "T-00001", 5, ())]
+    assert kiosk.view.step == Step.WAITING  # the card is already gone
+    assert kiosk.view.resident is None and kiosk.view.issued is None and kiosk.view.item is None
+
+
+def test_edit_from_confirm_keeps_her_item(kiosk: Harness) -> None:
+    """GIVEN the confirm screen WHEN she presses 返回修改 THEN she is back on the same item."""
+    kiosk.place_elder()
+    kiosk.session.choose_item("residence_certificate")
+    kiosk.session.submit({"purpose": "school"})
+    item = kiosk.view.item
+    kiosk.session.edit()
+    assert kiosk.view.step == Step.ITEM and kiosk.view.item is item and kiosk.view.draft is None
+    assert kiosk.backend.issued == []
+
+
+def test_optional_answers_left_out_are_skipped_not_invented(kiosk: Harness) -> None:
+    """GIVEN optional questions she skipped (不填: "") WHEN she goes on THEN the draft shows
+    them as not answered — never a made-up value (today's date, or a catalogue default she
+    declined)."""
+    kiosk.place_elder()
+    item = next(
+        i
+        for i in kiosk.session.view.catalog.items  # type: ignore[union-attr]
+        if any(not s.required for s in i.inputs)
+        and all(not s.required for s in i.inputs)
+        and kiosk.session.availability(i).ok
+    )
+    assert kiosk.session.choose_item(item.id)
+    assert kiosk.session.submit({s.id: "" for s in item.inputs})
+    draft = kiosk.view.draft
+    assert draft is not None
+    shown = dict(draft.answers)
+    for spec in item.inputs:
+        assert shown[spec.label_zh] == spec.empty_text  # nothing she did not give
+
+
+def test_rating_low_asks_why_and_skip_stores_nothing(kiosk: Harness) -> None:
+    """GIVEN the rating WHEN she picks 不满意 THEN reasons are asked and stored with it; a
+    skipped rating stores nothing."""
+    kiosk.print_residence()
+    kiosk.session.finish()
+    kiosk.session.rate(2)
+    assert kiosk.view.step == Step.RATING and kiosk.view.rating_level == 2
+    kiosk.session.rate_reasons(("waited",))
+    assert kiosk.backend.ratings == [("residence_certificate", "T-00001", 2, ("waited",))]
+    kiosk.place_elder()  # a second visit
+    kiosk.session.choose_item("residence_certificate")
+    kiosk.session.submit({"purpose": "school"})
+    kiosk.session.confirm()
+    kiosk.session.finish()
+    kiosk.session.skip_rating()
+    assert len(kiosk.backend.ratings) == 1
+
+
+def test_card_left_on_the_reader_is_asked_for_until_lifted(kiosk: Harness) -> None:
+    """GIVEN a finished visit with the card still on the reader THEN 请取走您的身份证, with a
+    reminder every 10 s, until the card is lifted; only then the attract screen."""
+    kiosk.print_residence()
+    kiosk.session.finish()
+    kiosk.session.skip_rating()
+    assert kiosk.view.step == Step.CARD_LEFT and "请取走您的身份证" in kiosk.view.message.zh
+    kiosk.clock.advance(25)
+    assert kiosk.view.reminders == 2
     kiosk.session.card_removed()
     assert kiosk.view.step == Step.WAITING
-    assert kiosk.view.resident is None and kiosk.view.issued is None and kiosk.view.item is None
+
+
+def test_exit_asks_first(kiosk: Harness) -> None:
+    """GIVEN the menu WHEN she presses 退出 THEN 确定退出吗？; 不 keeps her; 是 ends the visit."""
+    kiosk.place_elder()
+    kiosk.session.request_exit()
+    assert kiosk.view.asking_exit and kiosk.view.step == Step.MENU
+    kiosk.session.answer_exit(False)
+    assert not kiosk.view.asking_exit and kiosk.view.resident is not None
+    kiosk.session.request_exit()
+    kiosk.session.answer_exit(True)
+    assert kiosk.ended == ["cancel"] and kiosk.view.resident is None
+    assert kiosk.view.step == Step.CARD_LEFT  # her card is still there
+
+
+def test_call_staff_keeps_her_visit_and_is_recorded(kiosk: Harness) -> None:
+    """GIVEN the item screen WHEN she presses 呼叫工作人员 THEN the call is recorded with the
+    screen, she is told help is coming, and her visit goes on."""
+    kiosk.place_elder()
+    kiosk.session.choose_item("residence_certificate")
+    kiosk.session.call_staff()
+    assert kiosk.backend.calls == ["item"]
+    assert kiosk.view.staff_called and "已通知工作人员" in kiosk.view.message.zh
+    assert kiosk.view.step == Step.ITEM and kiosk.view.resident is not None
+
+
+def test_a_failed_call_says_so(catalog: Catalog) -> None:
+    """GIVEN the database is away WHEN she calls staff THEN she is told to go to the desk."""
+    harness = Harness(catalog, FakeBackend(call_error=RecordError("OperationalError")))
+    harness.place_elder()
+    harness.session.call_staff()
+    assert not harness.view.staff_called and "服务窗口" in harness.view.message.zh
+
+
+def test_text_size_and_language_are_hers_for_the_visit(kiosk: Harness) -> None:
+    """GIVEN the menu WHEN she makes the text larger and switches to English THEN the view
+    says so; after the visit both are back to the defaults."""
+    kiosk.place_elder()
+    kiosk.session.next_text_scale()
+    kiosk.session.next_text_scale()
+    kiosk.session.set_locale("en_US")
+    assert kiosk.view.text_scale == 1.6 and kiosk.view.locale == "en_US"
+    kiosk.session.card_removed()
+    assert kiosk.view.text_scale == 1.0 and kiosk.view.locale == "zh_CN"
 
 
 def test_missing_answer_keeps_her_on_the_item(kiosk: Harness) -> None:
@@ -122,55 +248,56 @@ def test_missing_answer_keeps_her_on_the_item(kiosk: Harness) -> None:
     assert kiosk.session.choose_item("home_care_subsidy")
     assert not kiosk.session.submit({})
     assert kiosk.view.step == Step.ITEM and "请填写" in kiosk.view.message.zh
-    assert kiosk.backend.issued == []
+    assert "self_care" in kiosk.view.missing
+    assert kiosk.backend.issued == [] and kiosk.backend.drafts == []
 
 
 def test_printer_error_is_shown_with_the_serial(catalog: Catalog) -> None:
     """GIVEN paper runs out mid-job WHEN she prints THEN she reads 缺纸 (the printer's own words)
     and the serial staff can reprint."""
     harness = Harness(catalog, FakeBackend(print_error=printer_error()))
-    harness.place_elder()
-    harness.session.choose_item("residence_certificate")
-    assert harness.session.submit({"purpose": "school"})
+    harness.print_residence()
     assert harness.view.step == Step.ERROR
-    assert "缺纸" in harness.view.message.zh and "T-00001" in harness.view.message.zh
+    assert "缺纸" in harness.view.message.zh and "补打" in harness.view.message.zh
+    assert harness.view.issued is not None and harness.view.issued.serial == "T-00001"
     assert harness.view.job == JobState.FAILED
 
 
 def test_record_error_at_issue_says_records(catalog: Catalog) -> None:
     """GIVEN the database fails while recording WHEN she prints THEN the records message."""
     harness = Harness(catalog, FakeBackend(issue_error=RecordError("OperationalError")))
-    harness.place_elder()
-    harness.session.choose_item("residence_certificate")
-    harness.session.submit({"purpose": "school"})
+    harness.print_residence()
     assert harness.view.step == Step.ERROR and "数据库暂时无法访问" in harness.view.message.zh
 
 
 def test_idle_warning_counts_down_then_ends_and_a_touch_takes_it_back(kiosk: Harness) -> None:
-    """GIVEN the menu WHEN nobody touches for 75 s THEN a countdown from 15 appears; a touch
-    clears it; left alone it runs to 0 and the session ends (timeout) with her data wiped."""
+    """GIVEN the menu WHEN nobody touches for 60 s THEN a countdown from 30 appears; 我还需要时间
+    clears it; left alone it runs to 0, the session ends (timeout) with her data wiped, 已超时退出
+    shows for 5 s, then 请取走您的身份证 (her card is still there)."""
     kiosk.place_elder()
-    kiosk.clock.advance(74.9)
+    kiosk.clock.advance(59.9)
     assert kiosk.view.countdown is None
     kiosk.clock.advance(0.2)
-    assert kiosk.view.countdown == 15
+    assert kiosk.view.countdown == 30
     kiosk.clock.advance(5)
-    assert kiosk.view.countdown == 10
-    kiosk.session.touch()
+    assert kiosk.view.countdown == 25
+    kiosk.session.more_time()
     assert kiosk.view.countdown is None and kiosk.view.step == Step.MENU
-    kiosk.clock.advance(75 + 15 + 0.1)
+    kiosk.clock.advance(60 + 30 + 0.1)
     assert kiosk.ended == ["timeout"]
-    assert kiosk.view.step == Step.WAITING and kiosk.view.resident is None
-    assert "超时" in kiosk.view.message.zh
+    assert kiosk.view.step == Step.TIMED_OUT and kiosk.view.resident is None
+    assert "已超时退出，信息已清除" in kiosk.view.message.zh
+    kiosk.clock.advance(5.1)
+    assert kiosk.view.step == Step.CARD_LEFT
 
 
 def test_done_screen_times_out_on_its_own(kiosk: Harness) -> None:
-    """GIVEN the done screen WHEN 20 s pass THEN the session ends as done."""
-    kiosk.place_elder()
-    kiosk.session.choose_item("residence_certificate")
-    kiosk.session.submit({"purpose": "school"})
+    """GIVEN the done screen WHEN 20 s pass THEN the rating; 30 s more THEN the visit ends."""
+    kiosk.print_residence()
     kiosk.clock.advance(20.1)
-    assert kiosk.ended == ["done"] and kiosk.view.step == Step.WAITING
+    assert kiosk.view.step == Step.RATING
+    kiosk.clock.advance(30.1)
+    assert kiosk.ended == ["done"] and kiosk.view.step == Step.CARD_LEFT
 
 
 def test_card_removed_mid_print_ends_after_the_job(catalog: Catalog) -> None:
@@ -180,6 +307,7 @@ def test_card_removed_mid_print_ends_after_the_job(catalog: Catalog) -> None:
     harness = Harness(catalog, backend)
     harness.place_elder()
     harness.session.choose_item("residence_certificate")
+    assert harness.session.submit({"purpose": "school"})
     pending: list[object] = []
 
     class DeferredJobs(InlineJobs):
@@ -187,11 +315,12 @@ def test_card_removed_mid_print_ends_after_the_job(catalog: Catalog) -> None:
             pending.append(lambda: InlineJobs.submit(self, work, done, failed))
 
     harness.session._jobs = DeferredJobs()  # the print stays on the "worker" until released
-    assert harness.session.submit({"purpose": "school"})
+    assert harness.session.confirm()
     harness.session.card_removed()
     assert harness.view.step == Step.PRINTING
     pending.pop()()  # type: ignore[operator]
-    assert harness.ended == ["card_removed"] and harness.view.resident is None
+    # her paper is out: the done screen says take it, without her particulars
+    assert harness.view.step == Step.DONE and harness.view.resident is None
 
 
 def test_printer_status_greys_items_in_place(kiosk: Harness) -> None:
@@ -305,3 +434,16 @@ def test_thread_jobs_deliver_results_and_errors_on_the_ui_thread(worker: ThreadJ
     assert seen[0] == ("done", 42, True)
     kind, error, on_ui = seen[1]
     assert kind == "failed" and isinstance(error, RecordError) and on_ui
+
+
+def test_a_staff_card_at_attract_opens_staff_entry_not_a_menu(catalog: Catalog) -> None:
+    """GIVEN the card of an enabled staff account WHEN it is read at the attract screen THEN no
+    resident session starts and staff_card names the staff member."""
+    backend = FakeBackend()
+    harness = Harness(catalog, backend)
+    backend.staff["610202194303080024"] = "李工作"
+    named: list[str] = []
+    harness.session.staff_card.connect(named.append)
+    harness.place_elder()
+    assert named == ["李工作"] and harness.view.step == Step.WAITING
+    assert harness.view.resident is None and backend.lookups == []

@@ -21,7 +21,7 @@ from kiosk.db.repositories import IssuanceRepository, ResidentRepository
 from kiosk.demo_cards import expired_card, identity_of, stranger_card
 from kiosk.session import Step
 from kiosk.ui.launch import RunningKiosk
-from tests.kiosk.conftest import StartKiosk
+from tests.kiosk.conftest import StartKiosk, press_print
 
 
 def sim(running: RunningKiosk) -> SimulatedReader:
@@ -81,7 +81,7 @@ def test_complete_session_prints_the_residence_certificate(
     qtbot.waitUntil(lambda: session.step == Step.ITEM, timeout=5_000)
     assert "居住证明" in window.item.title.text()
     window.item.inputs["purpose"].choose("子女入学")
-    qtbot.mouseClick(window.item.print_button, qtbot_button())
+    press_print(running, qtbot)
     qtbot.waitUntil(lambda: session.step == Step.DONE, timeout=30_000)
     assert "打印完成" in visible_text(window)
 
@@ -110,7 +110,12 @@ def test_complete_session_prints_the_residence_certificate(
     )
     assert [j.state for j in jobs] == ["done"]
 
-    reader.remove()
+    reader.remove()  # she takes her card: her particulars go at once, the rating follows
+    qtbot.waitUntil(lambda: session.view.resident is None, timeout=5_000)
+    assert resident.name not in visible_text(window)
+    qtbot.mouseClick(window.done.button, qtbot_button())
+    qtbot.waitUntil(lambda: session.step == Step.RATING, timeout=5_000)
+    qtbot.mouseClick(window.rating.skip, qtbot_button())
     qtbot.waitUntil(lambda: session.step == Step.WAITING, timeout=5_000)
     assert session.view.resident is None and session.view.issued is None
     assert resident.name not in visible_text(window)
@@ -152,7 +157,8 @@ def test_same_document_from_the_command_line(seeded_db: Config, tmp_path: Path) 
 
 def _config_file(config: Config, tmp_path: Path) -> Path:
     path = tmp_path / "kiosk.toml"
-    path.write_text(f'[paths]\ndata_dir = "{config.data_dir}"\n', encoding="utf-8")
+    text = f'[paths]\ndata_dir = "{config.data_dir}"\n[database]\nurl = "{config.database.url}"\n'
+    path.write_text(text, encoding="utf-8")
     return path
 
 
@@ -164,7 +170,8 @@ def test_problem_cards_get_a_message_and_a_way_back(
     kiosk, qtbot, seeded_db: Config, card: str, expected: str
 ) -> None:  # type: ignore[no-untyped-def]
     """GIVEN an unknown person, an expired card or an unreadable card WHEN placed
-    THEN the error screen says why in Chinese first, and 返回 goes back to the start."""
+    THEN the error screen says why in Chinese first; 返回 asks her to take her card, and once
+    it is lifted the start screen is back."""
     running = kiosk
     reader = sim(running)
     session, window = running.session, running.window
@@ -177,6 +184,9 @@ def test_problem_cards_get_a_message_and_a_way_back(
     qtbot.waitUntil(lambda: session.step == Step.ERROR, timeout=10_000)
     assert expected in visible_text(window)
     qtbot.mouseClick(window.error.button, qtbot_button())
+    qtbot.waitUntil(lambda: session.step == Step.CARD_LEFT, timeout=5_000)
+    assert "请取走您的身份证" in visible_text(window)
+    reader.remove()
     qtbot.waitUntil(lambda: session.step == Step.WAITING, timeout=5_000)
 
 
