@@ -17,9 +17,10 @@ APT_RUNTIME := fonts-arphic-uming fonts-wqy-zenhei libpcsclite-dev pcscd \
 	python3-venv python3-dev gcc poppler-utils alsa-utils
 # Tests: the real stacks (pcscd + vpcd, CUPS + cups-pdf, poppler, zbar, a PDF peer).
 APT_TEST := vsmartcard-vpcd cups printer-driver-cups-pdf cups-bsd zbar-tools socat \
-	sox libharfbuzz-subset0 libpango-1.0-0 libpangoft2-1.0-0 postgresql
+	sox libharfbuzz-subset0 libpango-1.0-0 libpangoft2-1.0-0 postgresql \
+	chromium chromium-driver cage grim xwayland at-spi2-core dbus python3-pyatspi
 
-.PHONY: demo test test-fast run lint format typecheck bench screenshots apt-runtime apt-test venv clean
+.PHONY: demo test test-fast test-postgres fuzz soak run lint format typecheck bench screenshots apt-runtime apt-test venv clean
 
 demo: apt-runtime venv
 	$(VENV)/bin/kiosk demo
@@ -31,6 +32,12 @@ test: apt-runtime apt-test venv
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy
 	QT_QPA_PLATFORM=offscreen PGPASSWORD=postgres $(PY) -m pytest -q
+	QT_QPA_PLATFORM=offscreen PGPASSWORD=postgres KIOSK_TEST_DATABASE=postgresql $(PY) -m pytest -q
+
+# The second pass alone: every test that stands on the database, on PostgreSQL instead of SQLite.
+test-postgres: apt-test venv
+	@bash tools/postgres-ensure.sh
+	QT_QPA_PLATFORM=offscreen PGPASSWORD=postgres KIOSK_TEST_DATABASE=postgresql $(PY) -m pytest -q
 
 # The inner loop: no PostgreSQL, no pcscd/CUPS/ptys/subprocesses, nothing slow (under 30 s).
 test-fast: venv
@@ -42,6 +49,13 @@ typecheck: venv
 
 bench: apt-runtime apt-test venv
 	$(VENV)/bin/kiosk bench
+
+# The long runs, reported in the README: 100,000+ fuzz cases per parser; 10,000 sessions.
+fuzz: apt-runtime apt-test venv
+	$(VENV)/bin/kiosk bench --fuzz
+
+soak: apt-runtime apt-test venv
+	QT_QPA_PLATFORM=offscreen $(VENV)/bin/kiosk bench --soak
 
 lint: venv
 	$(VENV)/bin/ruff check . && $(VENV)/bin/ruff format --check .

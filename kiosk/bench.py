@@ -64,6 +64,7 @@ BENCHMARKS: dict[str, str] = {
     "cold_start_to_attract": "kiosk.benchmarks.startup:cold_start_to_attract",
     "cold_start_to_ready": "kiosk.benchmarks.startup:cold_start_to_ready",
     "card_to_menu": "kiosk.benchmarks.session:card_to_menu",
+    "touches_to_print": "kiosk.benchmarks.session:touches_to_print",
     "kiosk_session_rss": "kiosk.benchmarks.startup:kiosk_session_rss",
     "card_to_identity_sam": "kiosk.benchmarks.cards:card_to_identity_sam",
     "card_to_identity_pcsc": "kiosk.benchmarks.cards:card_to_identity_pcsc",
@@ -73,15 +74,36 @@ BENCHMARKS: dict[str, str] = {
     "slip_to_escpos": "kiosk.benchmarks.printing:slip_to_escpos",
     "slip_wire_bytes": "kiosk.benchmarks.printing:slip_wire_bytes",
     "confirm_to_cups_submitted": "kiosk.benchmarks.printing:confirm_to_cups_submitted",
+    "prompt_latency": "kiosk.benchmarks.voice:prompt_latency",
+    "issuance_50_terminals": "kiosk.benchmarks.district:issuance_50_terminals",
+    "issuance_50_terminals_record": "kiosk.benchmarks.district:issuance_50_terminals_record",
+    "lookup_1m_sqlite": "kiosk.benchmarks.district:lookup_1m_sqlite",
+    "lookup_1m_postgres": "kiosk.benchmarks.district:lookup_1m_postgres",
+    "lookup_menu_1m_sqlite": "kiosk.benchmarks.district:lookup_menu_1m_sqlite",
+    "lookup_menu_1m_postgres": "kiosk.benchmarks.district:lookup_menu_1m_postgres",
+    "import_100k_sqlite": "kiosk.benchmarks.district:import_100k_sqlite",
+    "import_100k_postgres": "kiosk.benchmarks.district:import_100k_postgres",
+    "verify_page_time": "kiosk.benchmarks.verify:verify_page_time",
+    "qr_decode_rate": "kiosk.benchmarks.verify:qr_decode_rate",
 }
+
+# Long runs, only on request: `kiosk bench --fuzz` (100,000+ cases per parser) and
+# `kiosk bench --soak` (10,000 sessions); never part of the default run.
+FUZZ: dict[str, str] = {
+    "fuzz_parsers": "kiosk.benchmarks.fuzz:fuzz_parsers",
+}
+SOAK: dict[str, str] = {
+    "soak_sessions": "kiosk.benchmarks.soak:soak_sessions",
+}
+ALL: dict[str, str] = {**BENCHMARKS, **FUZZ, **SOAK}
 
 
 def load(name: str) -> Benchmark:
     """Import one benchmark function by name."""
     import importlib
 
-    module, attribute = BENCHMARKS[name].split(":")
+    module, attribute = ALL[name].split(":")
     benchmark = getattr(importlib.import_module(module), attribute)
     if not callable(benchmark):
-        raise TypeError(f"{BENCHMARKS[name]} is not a benchmark function")
+        raise TypeError(f"{ALL[name]} is not a benchmark function")
     return cast(Benchmark, benchmark)  # the registry above names Config -> Measurement functions

@@ -1,0 +1,1 @@
+"""Reliability: fault injection into the real components (issue 14, part B)."""
