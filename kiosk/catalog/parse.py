@@ -141,7 +141,7 @@ def _parse_sections(raw: LineMap, report: Problems, parsed: Parsed) -> None:
     parsed.exceptions = _parse_exceptions(raw, report)
     parsed.items = _parse_items(raw, report, parsed)
     parsed.localities = _parse_localities(raw, report, parsed)
-    parsed.frequent = _parse_frequent(raw, report, {i.id for i in parsed.items})
+    parsed.frequent = _parse_frequent(raw, report, _declared_ids(raw))
     check_banned_notices(raw.get("banned_certificates"), report, parsed.banned, parsed.items)
     check_community_notice(parsed.items, report)
     check_exceptions(
@@ -161,6 +161,19 @@ def _law(parsed: Parsed) -> LawContext:
     )
 
 
+def _declared_ids(raw: LineMap) -> set[str]:
+    """Every id the file declares under items, valid item or not (its own problems are told
+    where it stands; `frequent` should not repeat them)."""
+    items = raw.get("items")
+    if not isinstance(items, list):
+        return set()
+    return {
+        entry["id"]
+        for entry in items
+        if isinstance(entry, LineMap) and isinstance(entry.get("id"), str)
+    }
+
+
 def _parse_frequent(raw: LineMap, report: Problems, known: set[str]) -> tuple[str, ...]:
     """frequent: the ids of the 常用 services, in the order the menu shows them first."""
     value = raw.get("frequent")
@@ -178,7 +191,7 @@ def _parse_frequent(raw: LineMap, report: Problems, known: set[str]) -> tuple[st
             report.add(where, "frequent", f"'{entry}' is listed twice")
         else:
             found.append(entry)
-    return tuple(found)
+    return tuple(found)  # an invalid item is dropped from the menu with the rest of it
 
 
 def _parse_bases(raw: LineMap, report: Problems) -> dict[str, str]:
