@@ -31,7 +31,7 @@ class ReaderBridge(QObject):
         *,
         today: Callable[[], date] = date.today,
         poll: float = 0.2,
-        retry: float = 2.0,
+        retry: float = 1.0,
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)

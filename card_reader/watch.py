@@ -64,7 +64,7 @@ class ReaderWatcher(threading.Thread):
         *,
         today: Callable[[], date] = date.today,
         poll: float = 0.2,
-        retry: float = 2.0,
+        retry: float = 1.0,
     ) -> None:
         super().__init__(name="reader-watcher", daemon=True)
         self.reader = reader
