@@ -42,7 +42,7 @@ test-postgres: apt-test venv
 # The inner loop: no PostgreSQL, no pcscd/CUPS/ptys/subprocesses, nothing slow (under 30 s).
 test-fast: venv
 	$(VENV)/bin/ruff check .
-	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q -m "not slow and not postgres and not stacks"
+	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q -n auto -m "not slow and not postgres and not stacks"
 
 typecheck: venv
 	$(VENV)/bin/mypy

@@ -24,6 +24,8 @@ from tests.district.cluster import ThrowawayCluster
 from tests.kiosk.conftest import StartKiosk, make_config
 from tests.kiosk.screen import card_on, featured, sim, visible_text
 
+pytestmark = [pytest.mark.slow, pytest.mark.stacks]  # a PostgreSQL cluster of its own
+
 
 def _district(cluster: ThrowawayCluster) -> str:
     """A migrated `kiosk` database with the demo register on the cluster."""
@@ -38,7 +40,6 @@ def _district(cluster: ThrowawayCluster) -> str:
     return url
 
 
-@pytest.mark.slow
 def test_the_attract_screen_pauses_and_comes_back_with_the_server(
     tmp_path: Path, start_kiosk: StartKiosk, qtbot: QtBot
 ) -> None:

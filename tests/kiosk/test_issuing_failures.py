@@ -23,6 +23,8 @@ from kiosk.residents import ResidentRecord
 from printer.base import JobState, PrinterError
 from printer.file import FilePrinter
 
+pytestmark = pytest.mark.slow  # a running kiosk or a database per test: not in make test-fast
+
 SCHOOL = {"purpose": "school"}  # a certificate's purpose is always chosen (each has a basis)
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QApplication, QLabel
 from pytestqt.qtbot import QtBot
@@ -15,6 +16,8 @@ from kiosk.ui.launch import RunningKiosk
 from kiosk.ui.style import PAPER, SHADE
 from kiosk.ui.widgets import para
 from tests.kiosk.screen import card_on, featured, full_size, shown
+
+pytestmark = pytest.mark.slow  # a running kiosk or a database per test: not in make test-fast
 
 _BORDER = re.compile(r"border(?:-color)?\s*:[^;}]*?(#[0-9A-Fa-f]{6}|white)")
 _RULE = re.compile(r"([^{}]+)\{([^}]*)\}")

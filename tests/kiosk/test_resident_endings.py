@@ -26,6 +26,8 @@ from printer.base import JobState
 from tests.kiosk.conftest import press_print
 from tests.kiosk.screen import card_on, featured, full_size, listen, sim, visible_text
 
+pytestmark = pytest.mark.slow  # a running kiosk or a database per test: not in make test-fast
+
 LEFT = Qt.MouseButton.LeftButton
 
 

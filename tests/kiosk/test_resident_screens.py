@@ -8,6 +8,7 @@ catalogue, the file printer.
 
 from __future__ import annotations
 
+import pytest
 from PySide6.QtCore import QPoint, QRect, Qt
 from PySide6.QtWidgets import QAbstractButton, QApplication, QLabel, QScrollBar, QWidget
 from pytestqt.qtbot import QtBot
@@ -29,6 +30,8 @@ from tests.kiosk.screen import (
     sim,
     visible_text,
 )
+
+pytestmark = pytest.mark.slow  # a running kiosk or a database per test: not in make test-fast
 
 LEFT = Qt.MouseButton.LeftButton
 

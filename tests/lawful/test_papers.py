@@ -21,6 +21,8 @@ from kiosk.residents import ResidentRecord
 
 from .conftest import CATALOG, HOME, first, flat, home, need_tools, pdf_lines
 
+pytestmark = pytest.mark.slow  # a running kiosk or a database per test: not in make test-fast
+
 SCHOOL = {"purpose": "school"}
 
 

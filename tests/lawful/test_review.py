@@ -22,6 +22,8 @@ from printer.file import FilePrinter
 
 from .conftest import CATALOG, Clock, first, flat, home, need_tools, pdf_lines, seeded_core
 
+pytestmark = pytest.mark.slow  # a running kiosk or a database per test: not in make test-fast
+
 REVIEWER = NamedReviewer("李红梅")
 
 

@@ -19,6 +19,8 @@ from kiosk.staff.accounts import StaffAccounts
 
 from .conftest import first, flat, home, need_tools, pdf_lines
 
+pytestmark = pytest.mark.slow  # a running kiosk or a database per test: not in make test-fast
+
 PIN = "730519"
 STAFF_ID = "610202198503070048"
 

@@ -18,6 +18,8 @@ from kiosk.staff.desk import IssuanceDesk
 from printer.file import FilePrinter
 from tests.staff.conftest import issue
 
+pytestmark = pytest.mark.slow  # a running kiosk or a database per test: not in make test-fast
+
 
 @pytest.fixture
 def core(seeded_db: Config) -> Iterator[Core]:

@@ -52,6 +52,8 @@ from kiosk.ui.keypad import NumberEntry
 from kiosk.ui.style import RED, stylesheet
 from tests.accessible import accessible_press
 
+pytestmark = pytest.mark.slow  # a running kiosk or a database per test: not in make test-fast
+
 TODAY = date(2026, 12, 1)
 PAGE_WIDTH, PAGE_HEIGHT = 1400, 600  # the item page the lead gives the questions at 1920×1080
 

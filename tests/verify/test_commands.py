@@ -22,6 +22,8 @@ from kiosk.commands.run import preflight
 from kiosk.config import load_config
 from kiosk.errors import ConfigError
 
+pytestmark = pytest.mark.slow  # keys made and certified per test: not in make test-fast
+
 DATA = Path(__file__).parent / "data"
 
 

@@ -135,6 +135,7 @@ def _catalogue_titles() -> list[str]:
     return sorted(found, key=len)
 
 
+@pytest.mark.slow
 def test_every_catalogue_title_fits_a_version_10_code_at_the_longest_base_url(
     key: SigningKey,
 ) -> None:

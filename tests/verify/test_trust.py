@@ -34,6 +34,8 @@ from forms.trust import PURPOSE_DOCUMENTS, PURPOSE_VOIDS, TrustStore
 from forms.verify import InvalidPayloadError, sign_document, verify_payload
 from kiosk.benchmarks.verify import HOLDER_ID, HOLDER_NAME, sample_certificate
 
+pytestmark = pytest.mark.slow  # keys made and certified per test: not in make test-fast
+
 TODAY = date(2025, 3, 1)
 NOW = datetime(2025, 3, 1, 9, 30)
 
