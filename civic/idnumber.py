@@ -24,14 +24,17 @@ def has_valid_check(number: str) -> bool:
 
 
 def mask_id_number(number: str | None) -> str:
-    """610202********4321: first 6 and last 4 kept (numbers of 10 or fewer: first 2, last 2).
+    """610202********4321: first 6 and last 4 kept (numbers of 10 or fewer: first 2, last 2;
+    of 4 or fewer: nothing).
 
     The one masking rule for screens, logs and paper."""
     if not number:
         return ""
     text = number.strip().upper()
+    if len(text) <= 4:  # too short to keep any of it: "李建国" must not come back whole
+        return "*" * len(text)
     if len(text) <= 10:
-        return text[:2] + "*" * max(len(text) - 4, 0) + text[-2:]
+        return text[:2] + "*" * (len(text) - 4) + text[-2:]
     return text[:6] + "*" * (len(text) - 10) + text[-4:]
 
 

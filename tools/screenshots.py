@@ -184,6 +184,16 @@ class Shooter:
             self.shot(name)
             self.hand.remove()
             self.wait(lambda: self.session.step == Step.WAITING)
+        self.paused()
+
+    def paused(self) -> None:
+        """The attract screen while the database is away, as the health watch leaves it (the
+        outage itself is tested in tests/district/test_outage_screen.py)."""
+        from kiosk.messages import DATABASE_LOST
+
+        self.session.out_of_service(DATABASE_LOST)
+        self.shot("service-paused")
+        self.session.ready(self.running.core.catalog)
 
     # --- helpers ---------------------------------------------------------------------
     def wait(self, predicate: Callable[[], bool], timeout: float = 30.0) -> None:

@@ -167,11 +167,8 @@ def _declared_ids(raw: LineMap) -> set[str]:
     items = raw.get("items")
     if not isinstance(items, list):
         return set()
-    return {
-        entry["id"]
-        for entry in items
-        if isinstance(entry, LineMap) and isinstance(entry.get("id"), str)
-    }
+    ids = (entry.get("id") for entry in items if isinstance(entry, LineMap))
+    return {value for value in ids if isinstance(value, str)}
 
 
 def _parse_frequent(raw: LineMap, report: Problems, known: set[str]) -> tuple[str, ...]:
@@ -295,6 +292,8 @@ def _parse_categories(raw: LineMap, report: Problems) -> tuple[Category, ...]:
             continue
         seen[category.id] = line
         result.append(category)
+    if "categories" in raw and not raw.get("categories"):  # empty or null: no item has a home
+        report.add(line_of(raw, "categories"), "", "'categories' must list at least one category")
     return tuple(result)
 
 

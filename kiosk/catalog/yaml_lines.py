@@ -159,11 +159,19 @@ def _construct_text(loader: _Constructing, node: Node) -> str:
     return str(loader.construct_scalar(node))
 
 
+def _refuse_binary(loader: _Constructing, node: Node) -> None:
+    # bytes would pass as text once pydantic coerced them (`category: !!binary AAAA` -> "\0\0\0")
+    raise ConstructorError(
+        None, None, "!!binary: a catalogue holds text, not bytes", node.start_mark
+    )
+
+
 _Constructing.yaml_constructors = {
     **SafeConstructor.yaml_constructors,
     "tag:yaml.org,2002:map": _construct_map,
     "tag:yaml.org,2002:seq": _construct_seq,
     "tag:yaml.org,2002:timestamp": _construct_text,
+    "tag:yaml.org,2002:binary": _refuse_binary,
 }
 
 

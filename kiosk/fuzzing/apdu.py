@@ -162,10 +162,15 @@ def card_transmit(card: VirtualCard) -> Transmit:
 
 
 def read_checked(profiles: list[CardProfile], transmit: Transmit) -> Identity:
-    """Read a card: a well-typed Identity that passes (or fails, typed) the kiosk's checks."""
+    """Read a card: a well-typed Identity that passes (or fails, typed) the kiosk's checks. A
+    profile may map any record to any field (what the card says is read as it is); the check
+    that follows every read refuses what is not an ID number, so usability is asked of the
+    checked identity."""
     identity = read_with_profiles(profiles, transmit)
-    assert_identity(identity)
-    return check_identity(identity, TODAY)
+    assert_identity(identity, usable=False)
+    checked = check_identity(identity, TODAY)
+    assert_identity(checked)
+    return checked
 
 
 def load_and_read(case: tuple[object, list[bytes]]) -> int:

@@ -61,8 +61,9 @@ ADDRESS = encode_newest_address("陕西省铜川市王益区红旗街道幸福�
 NOISES = (*(PREAMBLE[:n] for n in range(1, 6)), PREAMBLE + b"\x00", PREAMBLE + b"\xff\xff")
 
 
-def assert_identity(identity: object) -> None:
-    """BadResultError unless `identity` is an Identity whose every field has its declared type."""
+def assert_identity(identity: object, *, usable: bool = True) -> None:
+    """BadResultError unless `identity` is an Identity whose every field has its declared type
+    (and, if `usable`, an ID number the kiosk can look up: what check_identity lets through)."""
     if not isinstance(identity, Identity):
         raise BadResultError(f"not an Identity: {identity!r}")
     for name, hint in typing.get_type_hints(Identity).items():
@@ -70,7 +71,7 @@ def assert_identity(identity: object) -> None:
         value = getattr(identity, name)
         if not isinstance(value, allowed):
             raise BadResultError(f"Identity.{name}={value!r} is not {hint}")
-    if not identity.id_number or not identity.id_number.isascii():
+    if usable and (not identity.id_number or not identity.id_number.isascii()):
         raise BadResultError("an Identity without a usable ID number")
 
 

@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
-from PySide6.QtGui import QImage, QPixmap
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QVBoxLayout, QWidget
+from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtGui import QImage, QPixmap, QResizeEvent
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QProgressBar,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
 
 from kiosk.messages import label as words
 from kiosk.ui.widgets import button, label, set_button
@@ -30,13 +37,17 @@ def preview_pixmap(preview: Preview | None) -> QPixmap | None:
 
 
 class Picture(QLabel):
-    """A document picture that follows the view's preview, scaled to a height."""
+    """A document picture that follows the view's preview: `height` tall where the screen has
+    the room, shorter where it has not (it never makes its screen taller than the monitor)."""
 
     def __init__(self, height: int = 640, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.target = height
         self._shown: Preview | None = None
+        self._full: QPixmap | None = None
         self.setAccessibleName("证明文件预览")
+        self.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Ignored)
 
     def show_preview(self, preview: Preview | None) -> None:
         """Draw `preview` (None clears) if it changed."""
@@ -45,11 +56,39 @@ class Picture(QLabel):
         self._shown = preview
         pixmap = preview_pixmap(preview)
         if pixmap is None or pixmap.isNull():
+            self._full = None
             self.clear()
             self.hide()
             return
-        self.setPixmap(pixmap.scaledToHeight(self.target))
+        self._full = pixmap
+        self._fit()
         self.show()
+        self.updateGeometry()
+
+    def sizeHint(self) -> QSize:
+        """The picture at its full height."""
+        if self._full is None:
+            return super().sizeHint()
+        ratio = self._full.width() / max(self._full.height(), 1)
+        return QSize(round(self.target * ratio), self.target)
+
+    def minimumSizeHint(self) -> QSize:
+        """As narrow as the full picture, as short as the screen needs."""
+        return QSize(self.sizeHint().width(), 0) if self._full is not None else QSize(0, 0)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        """Scale to the height the layout gave."""
+        super().resizeEvent(event)
+        self._fit()
+
+    def _fit(self) -> None:
+        if self._full is None:
+            return
+        height = max(1, min(self.target, self.height() if self.isVisible() else self.target))
+        if self.pixmap().height() != height:
+            self.setPixmap(
+                self._full.scaledToHeight(height, Qt.TransformationMode.SmoothTransformation)
+            )
 
 
 class PrintingScreen(QWidget):

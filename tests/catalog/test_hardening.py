@@ -136,6 +136,11 @@ def test_file_size_limit(tmp_path: Path) -> None:
         ),
         ("    max_copies: 3\n", "    ? [a, b]\n    : 3\n", "a key must be plain text"),
         ("version: 1\n", "version: 1\x07\n", "YAML syntax error: control characters"),
+        (  # found by kiosk bench --fuzz: bytes passed as a category nobody declared
+            "    category: elderly\n",
+            "    category: !!binary AAAA\n",
+            "!!binary: a catalogue holds text, not bytes",
+        ),
     ],
 )
 def test_type_tags_are_problems_on_their_line(
@@ -198,3 +203,14 @@ def test_a_list_as_layout_is_a_problem(broken: Broken) -> None:
     path, line = broken("    max_copies: 3\n", "    max_copies: 3\n    layout: [form]\n")
     problems = load_problems(path)
     assert any(p.startswith(f"catalog.yaml:{line + 1}: ") and "layout" in p for p in problems)
+
+
+def test_an_empty_category_list_is_a_problem(tmp_path: Path) -> None:
+    """GIVEN `categories: []` THEN a problem saying a category is needed (before: none, and
+    every item pointed at a category that does not exist)."""
+    text = CATALOG.read_text(encoding="utf-8")
+    start = text.index("\ncategories:\n") + 1
+    end = text.index("\n\n", start)
+    path = write(tmp_path, text[:start] + "categories: []" + text[end:])
+    problems = load_problems(path)
+    assert any("'categories' must list at least one category" in p for p in problems), problems

@@ -61,6 +61,9 @@ def test_exactly_one_check_character_is_valid(first17: str, last: str) -> None:
         (" 11010519491231002x\n", "110105********002X"),  # stripped and upper-cased
         ("CAN310088010101", "CAN310*****0101"),
         ("H1234567", "H1****67"),
+        ("H1234", "H1*34"),
+        ("李建国", "***"),  # found by kiosk bench --fuzz: was "李建建国", the whole value shown
+        ("1234", "****"),
         ("", ""),
         (None, ""),
     ],
