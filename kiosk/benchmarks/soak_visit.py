@@ -57,22 +57,29 @@ class Visit:
         self.printed = 0
         self.last: Visitor | None = None  # who came last
         self.stranger = _stranger()
+        from PySide6.QtCore import QEventLoop, QTimer
+
+        # one loop and one timer for every pump: QTimer.singleShot(ms, callable) left small
+        # blocks behind (tracemalloc: ~450 of ~50 B per site every 500 visits), the soak's own
+        # growth, not the kiosk's
+        self._loop = QEventLoop()
+        self._tick = QTimer()
+        self._tick.setSingleShot(True)
+        self._tick.setInterval(2)
+        self._tick.timeout.connect(self._loop.quit)
 
     def pump(self, done: Callable[[], bool], what: str) -> None:
         """Run the event loop until `done()`; a hang is an error naming the step it stopped at.
 
         A real loop (exec), as under `kiosk run`: processEvents() alone never runs the
         deleteLater() of widgets the screens replace, and they would pile up."""
-        from PySide6.QtCore import QEventLoop, QTimer
-
         deadline = time.monotonic() + WAIT_SECONDS
-        loop = QEventLoop()
         while not done():
             if time.monotonic() > deadline:
                 view = self.running.session.view
                 raise RuntimeError(f"stuck at {view.step} waiting for {what}: {view.message.zh}")
-            QTimer.singleShot(2, loop.quit)
-            loop.exec()
+            self._tick.start()
+            self._loop.exec()
 
     def pause(self, seconds: float) -> None:
         """Let the event loop run for `seconds`."""

@@ -130,7 +130,7 @@ class CellGrid(QWidget):
         super().__init__()
         grid = QGridLayout(self)
         grid.setContentsMargins(0, 0, 0, 0)
-        grid.setSpacing(12)
+        grid.setSpacing(8)  # 6 rows of days must fit 1080 lines with the header and footer
         self.cells: list[QPushButton] = []
         self.values: list[int] = []
         for i in range(count):
@@ -215,7 +215,7 @@ class DatePicker(QWidget):
 
     def _side(self) -> QVBoxLayout:
         side = QVBoxLayout()
-        side.setSpacing(12)
+        side.setSpacing(8)
         self.today_button = self._button("pickerQuick", "today", self._today_pressed)
         self.back_button = self._button("pickerNav", "back", self.go_back)
         self.cancel_button = self._button("pickerNav", "cancel", self.cancelled.emit)

@@ -165,8 +165,8 @@ class KioskWindow(QMainWindow):
         row = QHBoxLayout(footer)
         row.setContentsMargins(28, 8, 28, 8)
         text = QVBoxLayout()
-        self.notice = label("", "notice")
-        self.notice_en = label("", "noticeOther")
+        self.notice = label("", "notice", wrap=False)  # one line each: never a taller window
+        self.notice_en = label("", "noticeOther", wrap=False)
         for elastic in (self.notice, self.notice_en):
             elastic.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         text.addWidget(self.notice)
@@ -391,6 +391,7 @@ def fit_to_screen(window: QMainWindow, fullscreen: bool) -> None:
     showFullScreen alone is ignored), then full screen (under cage: the whole output)."""
     screen = window.screen()
     if fullscreen and screen is not None:
+        window.setMaximumSize(screen.geometry().size())  # a screen may squeeze, never overflow
         window.setGeometry(screen.geometry())
         window.showFullScreen()
     else:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QTimer, Signal
+from PySide6.QtCore import QSize, QTimer, Signal
 from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QButtonGroup,
@@ -33,6 +33,7 @@ if TYPE_CHECKING:
 
 # columns of services at each text scale; rows are as many as the screen's height takes
 COLUMNS = {1.0: 4, 1.3: 2, 1.6: 2}
+MIN_HEIGHT = 480  # greeting, tabs, one row of services and the pager
 MAX_PER_PAGE = 8
 FREQUENT = "frequent"  # the 常用 tab's id (no catalogue category has it: ids are checked)
 FREQUENT_NAMES = ("常用", "Frequent")
@@ -235,6 +236,12 @@ class MenuScreen(QWidget):
 
     def _per_page(self) -> int:
         return max(1, min(MAX_PER_PAGE, self._columns() * self._rows()))
+
+    def minimumSizeHint(self) -> QSize:
+        """Pages take the rows the height allows, so the menu never asks for the rows it shows
+        now (a banner or a longer footer would otherwise push the window past the screen)."""
+        hint = super().minimumSizeHint()
+        return QSize(hint.width(), min(hint.height(), MIN_HEIGHT))
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         """A new height may take more or fewer rows: lay the page out again."""

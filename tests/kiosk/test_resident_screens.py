@@ -162,6 +162,7 @@ def test_a_long_category_pages_in_catalogue_order_without_scrolling(
 
 
 def _inside(window: QWidget, where: str) -> None:
+    assert window.height() <= 1080, (where, window.height())  # the window never outgrows the screen
     frame = QRect(QPoint(0, 0), window.size())
     for widget in shown(window):
         box = QRect(widget.mapTo(window, QPoint(0, 0)), widget.size())
@@ -246,3 +247,28 @@ def test_the_footer_speaks_again_louder_and_falls_silent(
     qtbot.mouseClick(window.mute_button, LEFT)
     assert not running.speaker.muted
     assert len(speech.said) == before  # 重听 repeats: nothing new is said
+
+
+def test_the_date_picker_fits_the_screen_with_the_header_and_footer(
+    kiosk: RunningKiosk, qtbot: QtBot, seeded_db: Config
+) -> None:
+    """GIVEN an item that asks for a date, at 1920×1080 WHEN its question is on screen THEN the
+    window is still 1080 lines tall and everything on it is inside (before: 1100, the footer's
+    buttons 20 px below the screen's edge)."""
+    running, window, session = kiosk, kiosk.window, kiosk.session
+    full_size(running, qtbot)
+    card_on(running, qtbot, featured(seeded_db))
+    catalog = session.view.catalog
+    assert catalog is not None
+    dated = [
+        i.id
+        for i in catalog.items
+        if any(q.type == "date" for q in i.inputs) and session.view.availability[i.id].ok
+    ]
+    assert dated
+    assert session.choose_item(dated[0])
+    qtbot.waitUntil(lambda: session.step == Step.ITEM, timeout=5_000)
+    date_input = next(q.id for q in catalog.item(dated[0]).inputs if q.type == "date")
+    window.item.show_question(date_input)
+    qtbot.wait(100)
+    _inside(window, f"{dated[0]}: {date_input}")
