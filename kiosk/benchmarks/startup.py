@@ -83,13 +83,43 @@ def _env(data_dir: Path, **extra: str) -> dict[str, str]:
 
 
 def _prepare_terminal(data_dir: Path) -> None:
-    """A terminal as it is after installation: key, migrated register with residents."""
+    """A terminal as it is after installation: its key requested, certified by a district root
+    (on a "root machine" folder beside it) and installed, a migrated register with residents."""
+    from forms.district import REQUEST_FILE
+    from kiosk.config import load_config
+
     kiosk = [sys.executable, "-m", "kiosk"]
-    for args in (["keys", "init"], ["db", "upgrade"]):
-        subprocess.run([*kiosk, *args], env=_env(data_dir), check=True, capture_output=True)
-    subprocess.run(
-        [sys.executable, "-c", SESSION], env=_env(data_dir), check=True, capture_output=True
-    )
+    root = data_dir.parent / f"{data_dir.name}-root"
+
+    def run(where: Path, *args: str) -> str:
+        done = subprocess.run(
+            [*kiosk, *args], env=_env(where), check=True, capture_output=True, text=True
+        )
+        return done.stdout
+
+    fingerprint = run(root, "keys", "init-root").split("root fingerprint: ")[1].split()[0]
+    run(data_dir, "keys", "request")
+    request = load_config(None, env=_env(data_dir)).key_dir / REQUEST_FILE
+    told = run(root, "keys", "certify", str(request), "--days", "365")
+    bundle = told.split("kiosk keys install ")[1].split()[0]
+    run(data_dir, "keys", "install", bundle, "--root-fingerprint", fingerprint)
+    run(data_dir, "db", "upgrade")
+    _seed(load_config(None, env=_env(data_dir)).database.url)
+
+
+def _seed(url: str) -> None:
+    from datetime import datetime
+
+    from kiosk.db.engine import make_engine, session_factory
+    from kiosk.db.repositories import ResidentRepository
+    from kiosk.demo_data import seed_demo
+
+    engine = make_engine(url)
+    try:
+        with session_factory(engine).begin() as session:
+            seed_demo(ResidentRepository(session), datetime.now())
+    finally:
+        engine.dispose()
 
 
 def _baseline_ms() -> float:
