@@ -1,8 +1,10 @@
-"""Timers the session is given rather than creates, so tests can move time by hand."""
+"""Timers the session is given rather than creates, so tests and the soak can move time by hand
+(ManualClock) while the running kiosk uses Qt's (qt_timers)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Protocol
 
 from PySide6.QtCore import QObject, QTimer
@@ -64,3 +66,56 @@ def qt_timers(parent: QObject | None = None) -> TimerFactory:
         return QtTimer(callback, parent)
 
     return make
+
+
+class ManualClock:
+    """Seconds that pass only when a test says so; fires the timers that come due."""
+
+    def __init__(self) -> None:
+        self.now = 0.0
+        self.timers: list[ManualTimer] = []
+
+    def timer(self, callback: Callable[[], None]) -> Timer:
+        """The TimerFactory for the session."""
+        timer = ManualTimer(self, callback)
+        self.timers.append(timer)
+        return timer
+
+    def advance(self, seconds: float) -> None:
+        """Move time on, firing every timer due on the way, in order."""
+        end = self.now + seconds
+        while True:
+            due = [t for t in self.timers if t.due is not None and t.due <= end]
+            if not due:
+                break
+            first = min(due, key=lambda t: t.due or 0.0)
+            self.now = first.due or self.now
+            first.due = None
+            first.callback()
+        self.now = end
+
+
+@dataclass
+class ManualTimer:
+    """A single-shot timer on a ManualClock."""
+
+    clock: ManualClock
+    callback: Callable[[], None]
+    due: float | None = None
+
+    def start(self, seconds: float) -> None:
+        """Fire after `seconds` of manual time."""
+        self.due = self.clock.now + seconds
+
+    def stop(self) -> None:
+        """Disarm."""
+        self.due = None
+
+    @property
+    def active(self) -> bool:
+        """True while armed."""
+        return self.due is not None
+
+    def close(self) -> None:
+        """Disarm for good."""
+        self.due = None

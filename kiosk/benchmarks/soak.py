@@ -12,7 +12,7 @@ Sessions cycle through the ways a visit goes (kiosk.benchmarks.soak_visit.SCENAR
 and take the card, 退出, time running out, a draft edited away, a stranger's, an expired and an
 unreadable card, and a full print (A4 and slip in turn) with its rating. One session in ten
 prints: drafting, signing, recording and printing take ~0.3 s, the other visits milliseconds.
-The idle countdown runs on a clock the soak moves (ManualTimers): nothing waits for real
+The idle countdown runs on a clock the soak moves (ManualClock): nothing waits for real
 seconds. After every session the kiosk must be back at the attract screen with nothing of her
 left (Visit.check_clean), or the soak stops there.
 """
@@ -35,9 +35,10 @@ from types import TracebackType
 from typing import TYPE_CHECKING
 
 from kiosk.bench import Measurement
-from kiosk.benchmarks.soak_devices import Devices, ManualTimers
+from kiosk.benchmarks.soak_devices import Devices
 from kiosk.benchmarks.soak_visit import SCENARIOS, Visit, Visitor
 from kiosk.config import Config
+from kiosk.timing import ManualClock
 
 if TYPE_CHECKING:
     from kiosk.app import Core
@@ -140,7 +141,7 @@ def soak_kiosk(config: Config, folder: Path, *, slips_on_file: bool = False) -> 
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     devices = Devices()
     try:
-        timers = ManualTimers()
+        timers = ManualClock()
         running = _start(config, folder, devices, timers, slips_on_file=slips_on_file)
         try:
             yield Visit(running, devices, timers, visitors(running.core))
@@ -179,7 +180,7 @@ def _progress(visit: Visit, n: int) -> None:
 
 
 def _start(
-    config: Config, folder: Path, devices: Devices, timers: ManualTimers, *, slips_on_file: bool
+    config: Config, folder: Path, devices: Devices, timers: ManualClock, *, slips_on_file: bool
 ) -> RunningKiosk:
     from kiosk.app import build_kiosk
     from kiosk.benchmarks.issuing import scratch_config
@@ -198,7 +199,7 @@ def _start(
         reader_uri=devices.reader_uri,
         migrate=True,
         create_key=True,
-        timers=timers,
+        timers=timers.timer,
         reader_poll=0.05,
         after_prepare=_seed,
     )

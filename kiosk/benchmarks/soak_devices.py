@@ -7,58 +7,13 @@ import contextlib
 import socket
 import subprocess
 import sys
-from collections.abc import Callable
-from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from card_reader.base import Identity
-    from kiosk.timing import Timer
 
 WAIT_SECONDS = 60.0  # a device that does not answer by then is a hang
-
-
-class ManualTimers:
-    """The session's timers on a clock the soak moves: a countdown without waiting for it."""
-
-    def __init__(self) -> None:
-        self.now = 0.0
-        self._timers: list[_ManualTimer] = []
-
-    def __call__(self, callback: Callable[[], None]) -> Timer:
-        timer = _ManualTimer(self, callback)
-        self._timers.append(timer)
-        return timer
-
-    def advance(self, seconds: float) -> None:
-        """Move the clock, firing every timer that falls due on the way, in order."""
-        end = self.now + seconds
-        while due := [t for t in self._timers if t.due is not None and t.due <= end]:
-            timer = min(due, key=lambda t: t.due or 0.0)
-            self.now, timer.due = timer.due or self.now, None
-            timer.callback()
-        self.now = end
-
-
-@dataclass(eq=False)
-class _ManualTimer:
-    owner: ManualTimers
-    callback: Callable[[], None]
-    due: float | None = None
-
-    def start(self, seconds: float) -> None:
-        self.due = self.owner.now + seconds
-
-    def stop(self) -> None:
-        self.due = None
-
-    @property
-    def active(self) -> bool:
-        return self.due is not None
-
-    def close(self) -> None:
-        self.due = None
 
 
 def serve(conn: Connection) -> None:

@@ -10,7 +10,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING
 
-from kiosk.benchmarks.soak_devices import WAIT_SECONDS, Devices, ManualTimers
+from kiosk.benchmarks.soak_devices import WAIT_SECONDS, Devices
+from kiosk.timing import ManualClock
 
 if TYPE_CHECKING:
     from card_reader.base import Identity
@@ -47,7 +48,7 @@ class Visit:
         self,
         running: RunningKiosk,
         devices: Devices,
-        timers: ManualTimers,
+        timers: ManualClock,
         visitors: Sequence[Visitor],
     ) -> None:
         self.running = running

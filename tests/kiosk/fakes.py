@@ -7,7 +7,7 @@ without a clock, a worker thread or SQL, so the state machine is tested in micro
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -17,62 +17,10 @@ from kiosk.catalog import CatalogItem
 from kiosk.db.repositories import IssuanceRecord, IssuanceStatus
 from kiosk.issuing import IssuedDocument
 from kiosk.residents import ResidentRecord
-from kiosk.timing import Timer
+from kiosk.timing import ManualClock as ManualClock  # the session's fake time, shared
+from kiosk.timing import ManualTimer as ManualTimer
 from kiosk.view import Draft, Preview
 from printer.base import JobState, PrinterError, PrintJob
-
-
-class ManualClock:
-    """Seconds that pass only when a test says so; fires the timers that come due."""
-
-    def __init__(self) -> None:
-        self.now = 0.0
-        self.timers: list[ManualTimer] = []
-
-    def timer(self, callback: Callable[[], None]) -> Timer:
-        """The TimerFactory for the session."""
-        timer = ManualTimer(self, callback)
-        self.timers.append(timer)
-        return timer
-
-    def advance(self, seconds: float) -> None:
-        """Move time on, firing every timer due on the way, in order."""
-        end = self.now + seconds
-        while True:
-            due = [t for t in self.timers if t.due is not None and t.due <= end]
-            if not due:
-                break
-            first = min(due, key=lambda t: t.due or 0.0)
-            self.now = first.due or self.now
-            first.due = None
-            first.callback()
-        self.now = end
-
-
-@dataclass
-class ManualTimer:
-    """A single-shot timer on a ManualClock."""
-
-    clock: ManualClock
-    callback: Callable[[], None]
-    due: float | None = None
-
-    def start(self, seconds: float) -> None:
-        """Fire after `seconds` of manual time."""
-        self.due = self.clock.now + seconds
-
-    def stop(self) -> None:
-        """Disarm."""
-        self.due = None
-
-    @property
-    def active(self) -> bool:
-        """True while armed."""
-        return self.due is not None
-
-    def close(self) -> None:
-        """Disarm for good."""
-        self.due = None
 
 
 @dataclass
