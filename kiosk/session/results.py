@@ -19,7 +19,7 @@ from kiosk.view import Message, ResidentSummary, Step
 from printer.base import JobState
 
 if TYPE_CHECKING:
-    from collections.abc import Mapping
+    from collections.abc import Callable, Mapping
 
     from PySide6.QtCore import SignalInstance
 
@@ -38,8 +38,8 @@ class Results(Ending):
     staff_card: SignalInstance
 
     def _error(self, message: Message) -> None: ...
-    def _availability(self) -> Mapping[str, Availability]:
-        raise NotImplementedError  # KioskSession's
+
+    _availability: Callable[[], Mapping[str, Availability]]  # KioskSession's method
 
     def _on_card(self, generation: int, masked: str, found: ResidentRecord | str | None) -> None:
         if isinstance(found, str):
