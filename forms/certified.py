@@ -29,6 +29,7 @@ from forms.district import (
     write_json,
 )
 from forms.errors import KeyFileError
+from forms.key_files import NEXT_STEPS
 from forms.keys import ROOT_NAME, SigningKey, load_public_keys, load_signing_key
 from forms.signed import TrustError
 from forms.trust import PURPOSE_DOCUMENTS, KeyCertificate, TrustStore
@@ -193,12 +194,6 @@ def demo_certified_key(
         cert = root.certify(KeyRequest.parse(request), today=today - timedelta(days=1), days=3650)
         install(key_dir, root.store(), own_key=key, community_code=community_code)
         return key, cert
-
-
-NEXT_STEPS = (
-    "run `kiosk keys request` here, `kiosk keys certify REQUEST` on the district's root machine "
-    "(set up once with `kiosk keys init-root`), then `kiosk keys install BUNDLE` here"
-)
 
 
 def not_ready_line(key_dir: Path, exc: Exception) -> str:

@@ -27,6 +27,8 @@ from pathlib import Path
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from forms.errors import KeyFileError
+from forms.key_files import REQUEST_FILE as REQUEST_FILE
+from forms.key_files import TRUST_FILE as TRUST_FILE
 from forms.keys import (
     ROOT_NAME,
     SigningKey,
@@ -48,8 +50,6 @@ from forms.signed import (
 )
 from forms.trust import PURPOSES, KeyCertificate, Revocation, RevocationList, TrustStore
 
-TRUST_FILE = "trust.json"
-REQUEST_FILE = "signing_key.request.json"
 ISSUED_DIR = "issued"
 REVOCATIONS_FILE = "revocations.json"
 DEMO_ROOT_DIR = "demo-root"

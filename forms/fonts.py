@@ -8,6 +8,11 @@ metrics of ~27 000 glyphs in pure Python) costs 70-100 ms, so `load_fonts()` onl
 files exist: each face is parsed and registered the first time a layout asks for its name
 (`FontSet.song` / `FontSet.sans`), or ahead of time by `FontSet.warm()` on a background thread.
 Registration order never changes the PDF bytes: a document only depends on the faces it uses.
+
+A terminal may also set documents in lean copies of the faces (forms.font_subset: GB 2312 and
+the catalogue's characters, a fifth of the memory): `load_fonts(copy_song, copy_sans,
+whole=load_fonts())` gives a FontSet whose `covering(text)` is itself when every character of
+the text is in the copies, and the whole faces otherwise (a rare character in a name).
 """
 
 from __future__ import annotations
@@ -74,15 +79,43 @@ class FontSet:
     parses the Song face. `warm()` registers both ahead of time.
     """
 
-    __slots__ = ("_ready", "_sans", "_song")
+    __slots__ = ("_coverage", "_ready", "_sans", "_song", "_whole")
 
-    def __init__(self, song: FontFace, sans: FontFace) -> None:
+    def __init__(self, song: FontFace, sans: FontFace, whole: FontSet | None = None) -> None:
         self._song = song
         self._sans = sans
+        self._whole = whole  # None: these are the whole faces
         self._ready: frozenset[str] = frozenset()
+        self._coverage: frozenset[int] | None = None
 
     def __repr__(self) -> str:
-        return f"FontSet(song={self._song.name!r}, sans={self._sans.name!r})"
+        lean = ", lean copies" if self._whole is not None else ""
+        return f"FontSet(song={self._song.name!r}, sans={self._sans.name!r}{lean})"
+
+    def covering(self, text: str) -> FontSet:
+        """The set to draw `text` with: this one if both its faces have every character of it
+        (always, for whole faces), else the whole faces it was copied from."""
+        if self._whole is None:
+            return self
+        needed = {ord(c) for c in text if c >= " "}
+        if needed <= self.coverage():
+            return self
+        return self._whole.covering(text)
+
+    def coverage(self) -> frozenset[int]:
+        """The code points both faces map to a glyph (registers both, once)."""
+        if self._coverage is None:
+            from reportlab.pdfbase import pdfmetrics
+            from reportlab.pdfbase.ttfonts import TTFont
+
+            maps: list[frozenset[int]] = []
+            for face in self.faces:
+                font = pdfmetrics.getFont(self._use(face))
+                maps.append(
+                    frozenset(font.face.charToGlyph) if isinstance(font, TTFont) else frozenset()
+                )
+            self._coverage = maps[0] & maps[1]
+        return self._coverage
 
     @property
     def song(self) -> str:
@@ -128,8 +161,13 @@ class FontSet:
         return face.name
 
 
-def load_fonts(song_path: Path = SONG_PATH, sans_path: Path = SANS_PATH) -> FontSet:
+def load_fonts(
+    song_path: Path = SONG_PATH, sans_path: Path = SANS_PATH, *, whole: FontSet | None = None
+) -> FontSet:
     """The FontSet for these files (one per pair of paths per process); cheap: nothing is parsed.
+
+    `whole`: these files are lean copies of those faces (named KioskSong-lean, KioskSans-lean);
+    `covering(text)` falls back on `whole` for a character the copies lack.
 
     Raises FontMissingError, with a bilingual message naming the Debian package, if a file is
     missing; a file that exists but cannot be parsed raises it on first use (or in `warm()`).
@@ -138,11 +176,13 @@ def load_fonts(song_path: Path = SONG_PATH, sans_path: Path = SANS_PATH) -> Font
     with _lock:
         fonts = _loaded.get(key)
         if fonts is None:
-            suffix = "" if not _loaded else f"-{len(_loaded)}"
+            suffix = f"-{len(_loaded)}" if _loaded else ""
+            if whole is not None:
+                suffix = "-lean"
             song = FontFace(SONG_NAME + suffix, Path(song_path), SONG_PACKAGE)
             sans = FontFace(SANS_NAME + suffix, Path(sans_path), SANS_PACKAGE)
             song.check_file()
             sans.check_file()
-            fonts = FontSet(song, sans)
+            fonts = FontSet(song, sans, whole)
             _loaded[key] = fonts
         return fonts

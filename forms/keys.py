@@ -31,12 +31,12 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
 from forms.errors import KeyFileError, KeyMissingError
+from forms.key_files import KEY_NAME as KEY_NAME
+from forms.key_files import LOCK_FILE as LOCK_FILE
+from forms.key_files import PRIVATE_FILE as PRIVATE_FILE
+from forms.key_files import PUBLIC_FILE as PUBLIC_FILE
+from forms.key_files import ROOT_NAME as ROOT_NAME
 
-KEY_NAME = "signing_key"  # a terminal's key; the district root uses ROOT_NAME in its own dir
-ROOT_NAME = "root_key"
-PRIVATE_FILE = f"{KEY_NAME}.pem"
-PUBLIC_FILE = f"{KEY_NAME}.pub.pem"
-LOCK_FILE = f"{KEY_NAME}.lock"
 TRUSTED_DIR = "trusted"
 FINGERPRINT_BYTES = 8
 

@@ -31,6 +31,7 @@ from civic.idnumber import mask_id_number
 from forms import payload
 from forms.document import Document
 from forms.errors import FormsError
+from forms.fonts import FontSet
 from forms.keys import SigningKey, format_fingerprint
 from forms.payload import STATUS_ISSUED, STATUS_PENDING, MalformedPayloadError, PayloadFields
 from forms.pdf import UnreadablePdfError, open_pdf
@@ -196,6 +197,7 @@ def sign_document(
     item_id: str = "",
     community_code: str | None = None,
     pending: bool | None = None,
+    fonts: FontSet | None = None,
 ) -> str:
     """The QR text for `doc`: a link to key.verify_url carrying a signed KV2 payload.
 
@@ -205,6 +207,8 @@ def sign_document(
     by default doc.pending: printed unsealed, 待审核) gets status byte 1: it verifies as PENDING.
     The document name is shortened (and says so with …) only if the QR would exceed version
     10. `item_id` is not signed since KV2 (the name is); it is accepted for older callers.
+    `fonts`: the faces the document will be printed in (the text, hence the digest, is the
+    same in any faces that have its characters; default: the whole faces).
     """
     from forms.pagetext import pdf_text_digest
     from forms.render import render
@@ -221,7 +225,7 @@ def sign_document(
         document_name=doc.title,
         masked_id=mask_id_number(id_number),
         identity_hash=identity_hash(name, id_number, doc.serial),
-        digest=pdf_text_digest(render(shown)),
+        digest=pdf_text_digest(render(shown, fonts)),
         key_id=key.fingerprint_bytes,
     )
     while True:

@@ -269,15 +269,15 @@ def build_core(
     """Database, catalogue, fonts, key, printers and the issuer, checked once at start."""
     from sqlalchemy.exc import SQLAlchemyError
 
-    from forms.fonts import load_fonts
     from kiosk.db.engine import session_factory
     from kiosk.db.repositories import TerminalRepository
+    from kiosk.document_fonts import load_document_fonts
     from kiosk.issuing import Issuer
     from kiosk.outcomes import OutcomeJournal
 
     catalog = load_catalog(config)
     signing_key = load_signing_key(config, create=create_key)
-    fonts = load_fonts()
+    fonts = load_document_fonts(config)
     engine = prepare_database(config, migrate=migrate)
     sessions = session_factory(engine)
     journal = OutcomeJournal(config.data_dir / "print-outcomes.jsonl")
@@ -315,13 +315,16 @@ def build_kiosk(
     poll_interval: float = 5.0,
     reader_poll: float = 0.2,
     after_prepare: Callable[[Core], None] | None = None,
+    font_copies: bool = False,
 ) -> Kiosk:
     """The whole kiosk but its window, from a Config: worker, session, reader and backend.
 
     Call on the UI thread after the QApplication exists, then `start()`. `emulator` runs the
     real sam/pcsc driver against the project's emulator (the demo); `reader_uri` overrides the
     configured reader (None: config.reader.uri); `after_prepare(core)` runs on the worker once
-    the Core is built (the demo seeds its register there). Long because it is the composition
+    the Core is built (the demo seeds its register there); `font_copies`: once ready, build the
+    lean copies of the document faces in the background if they are missing or stale (`kiosk
+    run` and the demo; tests start many kiosks and leave it off). Long because it is the composition
     root: every part is made and wired here, in one place, on purpose.
     """
     from card_reader.qt import ReaderBridge
@@ -364,4 +367,5 @@ def build_kiosk(
         bridge=bridge,
         emulator=controller,
         poll_interval=poll_interval,
+        font_copies=font_copies,
     )

@@ -41,6 +41,7 @@ COMMAND_MODULES = (
     "kiosk.commands.terminals",
     "kiosk.commands.retention",
     "kiosk.commands.review",
+    "kiosk.commands.fonts",
 )
 
 

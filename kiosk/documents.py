@@ -20,6 +20,7 @@ from kiosk.errors import RecordError
 from kiosk.residents import ResidentRecord, resident_values
 
 if TYPE_CHECKING:
+    from forms.fonts import FontSet
     from forms.keys import SigningKey
     from kiosk.catalog import CatalogItem
 
@@ -148,6 +149,7 @@ def build_document(
     handled_by: str | None = None,
     issued_at: datetime | None = None,
     sign: bool = True,
+    fonts: FontSet | None = None,
 ) -> Document:
     """The signed Document (unsigned with `sign=False`: the draft she confirms) for an issuance of `item` to `resident`: at recording, or at a
     review's approval (`issued_at`, the staff's `extra` facts and name in `handled_by`).
@@ -182,14 +184,18 @@ def build_document(
         contact_phone=terminal.phone or None,
         handled_by=handled_by if certificate else None,
     )
-    return signed(doc, terminal, resident, signing_key) if sign else doc
+    return signed(doc, terminal, resident, signing_key, fonts) if sign else doc
 
 
 def signed(
-    doc: Document, terminal: TerminalConfig, resident: ResidentRecord, signing_key: SigningKey
+    doc: Document,
+    terminal: TerminalConfig,
+    resident: ResidentRecord,
+    signing_key: SigningKey,
+    fonts: FontSet | None = None,
 ) -> Document:
     """`doc` with its signed QR payload and the key's fingerprint (a 待审核 paper's payload
-    says pending)."""
+    says pending); `fonts`: the faces it is printed in, for the digest of its text."""
     from forms.verify import sign_document
 
     payload = sign_document(
@@ -199,5 +205,6 @@ def signed(
         key=signing_key,
         community_code=terminal.community_code,
         pending=doc.pending,
+        fonts=fonts,
     )
     return replace(doc, qr_payload=payload, key_fingerprint=signing_key.fingerprint)

@@ -243,7 +243,16 @@ class Issuer:
     ) -> Document:
         terminal, key = self.config.terminal, self.signing_key
         return compose(
-            self.catalog, terminal, record, resident, plan, inputs, record.paper, key, sign=sign
+            self.catalog,
+            terminal,
+            record,
+            resident,
+            plan,
+            inputs,
+            record.paper,
+            key,
+            sign=sign,
+            fonts=self.fonts,
         )
 
     def _render(self, doc: Document) -> bytes:

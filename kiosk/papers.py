@@ -36,6 +36,7 @@ from kiosk.documents import (
 from kiosk.residents import ResidentRecord
 
 if TYPE_CHECKING:
+    from forms.fonts import FontSet
     from forms.keys import SigningKey
     from kiosk.catalog import Catalog, CatalogItem
     from kiosk.config import Config
@@ -155,9 +156,11 @@ def compose(
     signing_key: SigningKey,
     *,
     sign: bool = True,
+    fonts: FontSet | None = None,
 ) -> Document:
     """The Document of a plan on `paper_name` (a4, slip80, slip58): the 告知单, the 待审核
-    application, or the certificate; signed unless `sign` is False (the draft she confirms)."""
+    application, or the certificate; signed unless `sign` is False (the draft she confirms),
+    over its text as set in `fonts` (default: the whole faces)."""
     paper = paper_for(plan.item, paper_name, paper_name)
     if plan.substituted:
         return build_document(
@@ -170,10 +173,19 @@ def compose(
             signing_key,
             extra=plan.extra,
             sign=sign,
+            fonts=fonts,
         )
     if plan.status == "pending":
         return build_application(
-            catalog, terminal, record, resident, plan.item, inputs, signing_key, sign=sign
+            catalog,
+            terminal,
+            record,
+            resident,
+            plan.item,
+            inputs,
+            signing_key,
+            sign=sign,
+            fonts=fonts,
         )
     return build_document(
         terminal,
@@ -185,6 +197,7 @@ def compose(
         signing_key,
         legal_basis=basis_for(catalog, plan.item, inputs),
         sign=sign,
+        fonts=fonts,
     )
 
 
@@ -206,6 +219,7 @@ def build_application(
     signing_key: SigningKey,
     *,
     sign: bool = True,
+    fonts: FontSet | None = None,
 ) -> Document:
     """The numbered A4 application for a `review` certificate: what is asked, the text it
     would certify with the facts staff must check shown as （待核实）, no seal, QR pending."""
@@ -237,7 +251,7 @@ def build_application(
         legal_basis=basis_for(catalog, item, inputs) or None,
         contact_phone=terminal.phone or None,
     )
-    return signed(doc, terminal, resident, signing_key) if sign else doc
+    return signed(doc, terminal, resident, signing_key, fonts) if sign else doc
 
 
 def build_certificate(
@@ -251,6 +265,7 @@ def build_certificate(
     staff_name: str,
     approved_at: datetime,
     signing_key: SigningKey,
+    fonts: FontSet | None = None,
 ) -> Document:
     """The sealed certificate of an approved review: the same serial, dated the day of the
     approval, stating the facts the staff member entered, naming her as 经办人."""
@@ -266,6 +281,7 @@ def build_certificate(
         legal_basis=basis_for(catalog, item, record.inputs),
         handled_by=staff_name,
         issued_at=approved_at,
+        fonts=fonts,
     )
 
 

@@ -262,6 +262,7 @@ class ReviewService:
                 staff_name=reviewer.name,
                 approved_at=now,
                 signing_key=self.signing_key,
+                fonts=self.fonts,
             )
             pdf = render(doc, self.fonts)
             digest = content_digest(doc)

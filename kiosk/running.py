@@ -4,6 +4,7 @@ the worker after the first paint, and the Kiosk that starts, retries and stops i
 from __future__ import annotations
 
 import logging
+import subprocess
 import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -152,6 +153,8 @@ class Kiosk:
     health: HealthWatch | None = None
     last_session_at: datetime | None = None
     on_ready: list[Callable[[Core], None]] = field(default_factory=list)
+    font_copies: bool = False  # build the lean font copies in the background once ready
+    font_build: subprocess.Popen[bytes] | None = None
     _attempts: int = 0
     _preparing: bool = False
     _stopped: bool = False
@@ -178,7 +181,10 @@ class Kiosk:
     def stop(self) -> None:
         """Stop threads and timers and release devices and the database. A start-up retry
         still pending, or a preparation finishing after this, starts nothing."""
+        from kiosk import collector
+
         self._stopped = True
+        collector.resume()
         self.session.shutdown()
         if self.health is not None:
             self.health.stop()
@@ -197,10 +203,13 @@ class Kiosk:
         self.jobs.submit(self.backend.prepare, self._ready, self._not_ready)
 
     def _ready(self, core: Core) -> None:
+        from kiosk import collector
         from kiosk.devices import PrinterMonitor
 
         if self._stopped:
             return
+        log.info("kiosk %s ready", self.config.terminal.id)
+        self.session.ready(core.catalog)  # first: a card is served from here on
         if self.monitor is None:
             session, jobs = self.session, self.jobs
 
@@ -211,12 +220,24 @@ class Kiosk:
             self.monitor.start()
         if self.health is None:
             self.health = self._watch_health(core)
-        log.info("kiosk %s ready", self.config.terminal.id)
-        self.session.ready(core.catalog)
         # the faces are parsed on first use: do it now, beside the worker, not in her first print
         threading.Thread(target=_warm_fonts, args=(core.fonts,), name="fonts", daemon=True).start()
         for listener in self.on_ready:
             listener(core)
+        if self.font_copies and self.font_build is None:
+            self.jobs.submit(self._start_font_build, self._font_build_started, self._font_failed)
+        collector.resume()
+
+    def _start_font_build(self) -> subprocess.Popen[bytes] | None:
+        from kiosk.document_fonts import prepare_in_background
+
+        return prepare_in_background(self.config)  # worker thread: it reads and hashes files
+
+    def _font_build_started(self, process: subprocess.Popen[bytes] | None) -> None:
+        self.font_build = process
+
+    def _font_failed(self, exc: Exception) -> None:
+        log.warning("lean font copies not built: %s", exc)  # the whole faces serve meanwhile
 
     def _watch_health(self, core: Core) -> HealthWatch:
         from kiosk.health import HealthWatch
@@ -249,6 +270,8 @@ class Kiosk:
     def _not_ready(self, exc: Exception) -> None:
         from PySide6.QtCore import QTimer
 
+        from kiosk import collector
+
         if self._stopped:
             return
         delay = RETRY_SECONDS[min(self._attempts, len(RETRY_SECONDS) - 1)]
@@ -258,6 +281,7 @@ class Kiosk:
         else:
             log.error("kiosk not ready; retrying in %.0f s", delay, exc_info=exc)
         self.session.out_of_service(OUT_OF_SERVICE)
+        collector.resume()  # not ready for a while: collect as usual meanwhile
         QTimer.singleShot(round(delay * 1000), self._prepare)
 
 

@@ -10,6 +10,7 @@ from datetime import date
 from pathlib import Path
 
 from kiosk.config import Config
+from kiosk.errors import ConfigError
 
 log = logging.getLogger(__name__)
 
@@ -57,8 +58,11 @@ def log_to_files(data_dir: Path) -> None:
 
 def preflight(config: Config, *, create_key: bool) -> None:
     """What `kiosk run` refuses at once, before any window (exit 2 with one line): a broken
-    catalogue, no signing key. Cheap when nothing changed (the catalogue cache says these bytes
-    were validated); the rest is done after the first screen."""
+    catalogue, a terminal without its key or its district bundle. Cheap when nothing changed
+    (the catalogue cache says these bytes were validated; the key is only looked for). Whether
+    the key is certified for this community, valid and not revoked is checked in the background
+    after the first screen: until it is, the kiosk is out of service and says why in its log."""
+    from forms.key_files import missing
     from kiosk.catalog.key import validated_before
 
     if not validated_before(config.catalog_path, config.terminal.locality, config.cache_dir):
@@ -66,12 +70,15 @@ def preflight(config: Config, *, create_key: bool) -> None:
 
         load_catalog(config)  # validates, and caches for the next start
     if not create_key:
-        from kiosk.app import load_signing_key
-
-        load_signing_key(config, create=False)  # certified for this community, or ConfigError
+        lacking = missing(config.key_dir)
+        if lacking is not None:
+            raise ConfigError("paths.key_dir", lacking)
 
 
 def _run(args: argparse.Namespace) -> int:
+    from kiosk import collector
+
+    collector.pause()  # until the kiosk is ready: start-up makes objects, not garbage
     from kiosk.app import build_kiosk
     from kiosk.cli import config_from_args
     from kiosk.ui import lockdown
@@ -82,7 +89,7 @@ def _run(args: argparse.Namespace) -> int:
     log_to_files(config.data_dir)
     preflight(config, create_key=False)
     app = qt_app()
-    kiosk = build_kiosk(config)
+    kiosk = build_kiosk(config, font_copies=True)
     running = start_kiosk(kiosk)
     fit_to_screen(running.window, config.ui.fullscreen and not args.windowed)
     lockdown.install(  # the window may close only while a member of staff is signed in
@@ -124,6 +131,7 @@ def _demo(args: argparse.Namespace) -> int:
         migrate=True,
         create_key=True,
         after_prepare=seed_and_report,
+        font_copies=not scripted,
     )
     hand = DemoHand.for_kiosk(kiosk)
     panel = None if headless or args.no_panel else DemoPanel(hand)

@@ -114,20 +114,26 @@ def start_kiosk(
     staff_mode = StaffMode(kiosk, window, staff)
     probe.install(window, window.waiting, kiosk.session)
     # first screen first: the heavy start-up work waits for the attract screen's first paint
-    # (or a second, for a window nobody shows), so it never competes with that paint
+    # (or a second, for a window nobody shows), so it never competes with that paint; the other
+    # screens and the voice wait for the kiosk to be ready, so they never compete with that
     kiosk.start(prepare=False)
-
-    started: list[bool] = []
+    started: list[str] = []
 
     def after_first_paint() -> None:
-        if started:  # the paint, or the one-second fallback, whichever comes first
-            return
-        started.append(True)
-        kiosk.prepare()
-        window.screens  # noqa: B018  # build the other screens now, before her card arrives
-        speaker.prewarm(messages.every_message())  # rendered off the UI thread
+        if "prepare" not in started:  # the paint, or the one-second fallback, whichever first
+            started.append("prepare")
+            kiosk.prepare()
 
-    # one more turn of the loop: the whole first frame (the attract screen too) is out first
-    PaintWatch(window, lambda: QTimer.singleShot(0, after_first_paint))
-    QTimer.singleShot(1000, after_first_paint)
+    def after_ready() -> None:
+        if "screens" not in started:  # ready, or the five-second fallback, whichever first
+            started.append("screens")
+            window.screens  # noqa: B018  # build the other screens now, before her card arrives
+            speaker.prewarm(messages.every_message())  # rendered off the UI thread
+
+    # one more turn of the loop: the whole first frame (the attract screen too) is out first;
+    # each timer dies with the window (a kiosk stopped and closed early starts nothing)
+    PaintWatch(window, lambda: QTimer.singleShot(0, window, after_first_paint))
+    QTimer.singleShot(1000, window, after_first_paint)
+    kiosk.on_ready.append(lambda _core: QTimer.singleShot(0, window, after_ready))
+    QTimer.singleShot(5000, window, after_ready)
     return RunningKiosk(kiosk, window, speaker, staff_mode)

@@ -88,7 +88,9 @@ def start_kiosk(qtbot) -> Iterator[StartKiosk]:  # type: ignore[no-untyped-def]
     """Start the real kiosk (worker, session, reader, window offscreen at 1600×1000) on a config
     and wait until it is ready (or out of service); every kiosk started is stopped afterwards.
 
-    start(config, reader_uri="sim://", poll_interval=0.2, emulator=None) -> RunningKiosk
+    start(config, reader_uri="sim://", poll_interval=0.2, emulator=None, create_key=True)
+    -> RunningKiosk; create_key=False: the terminal's own certified key, as `kiosk run` has it;
+    font_copies=True: builds the lean font copies once ready, as `kiosk run` does.
     """
     from kiosk.app import build_kiosk
     from kiosk.ui.launch import qt_app, start_kiosk
@@ -102,6 +104,8 @@ def start_kiosk(qtbot) -> Iterator[StartKiosk]:  # type: ignore[no-untyped-def]
         poll_interval: float = 0.2,
         emulator: str | None = None,
         wait_ready: bool = True,
+        create_key: bool = True,
+        font_copies: bool = False,
     ) -> RunningKiosk:
         qt_app()
         kiosk = build_kiosk(
@@ -109,8 +113,9 @@ def start_kiosk(qtbot) -> Iterator[StartKiosk]:  # type: ignore[no-untyped-def]
             reader_uri=reader_uri,
             emulator=emulator,  # type: ignore[arg-type]
             migrate=True,
-            create_key=True,
+            create_key=create_key,
             poll_interval=poll_interval,
+            font_copies=font_copies,
         )
         running = start_kiosk(kiosk, voice=False)
         started.append(running)

@@ -16,11 +16,15 @@ from forms.certified import load_trust
 from forms.district import REQUEST_FILE, TRUST_FILE
 from forms.keys import TRUSTED_DIR, load_signing_key
 from forms.render import render
+from kiosk.app import load_signing_key as load_signing_key_for
 from kiosk.benchmarks.verify import sample_certificate, signed
 from kiosk.cli import main
 from kiosk.commands.run import preflight
 from kiosk.config import load_config
 from kiosk.errors import ConfigError
+from tests.kiosk.conftest import StartKiosk
+from tests.kiosk.conftest import start_kiosk as start_kiosk  # the running kiosk fixture
+from tests.kiosk.screen import visible_text
 
 pytestmark = pytest.mark.slow  # keys made and certified per test: not in make test-fast
 
@@ -103,8 +107,9 @@ def test_root_certifies_a_terminal_that_then_may_issue_and_verify(
 
 
 def test_production_refuses_an_uncertified_terminal_in_one_line(machines: Machines) -> None:
-    """GIVEN a terminal with no key, then with a key whose request is not yet certified WHEN
-    `kiosk run` starts THEN ConfigError (exit 2) naming the steps; the demo needs none."""
+    """GIVEN a terminal with no key, then with a key whose request is not yet certified (no
+    bundle installed) WHEN `kiosk run` starts THEN ConfigError (exit 2) before any window,
+    naming the steps; the demo needs none."""
     terminal = machines.use("terminal")
     with pytest.raises(ConfigError) as caught:
         preflight(load_config(), create_key=False)
@@ -134,8 +139,35 @@ def test_a_revoked_terminal_is_refused_everywhere(
     assert main(["verify", str(pdf)]) == 1
     out = _out(capsys)
     assert out.startswith("INVALID 无效: revoked key") and "终端被盗" in out
+    preflight(load_config(), create_key=False)  # key and bundle are there: the window comes up
     with pytest.raises(ConfigError, match="revoked"):
-        preflight(load_config(), create_key=False)
+        load_signing_key_for(load_config(), create=False)  # what the kiosk checks behind it
+
+
+def test_a_kiosk_whose_key_was_revoked_is_out_of_service_and_says_why(
+    machines: Machines,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    start_kiosk: StartKiosk,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """GIVEN a certified terminal whose key the root then revoked WHEN `kiosk run`'s kiosk starts
+    THEN its first screen comes up, then says 暂停服务 (it never becomes ready to issue), and the
+    staff log names the revoked key and the steps."""
+    terminal = _certified_terminal(machines, capsys)
+    key_id = load_signing_key(terminal).fingerprint
+    machines.use("root")
+    assert main(["keys", "revoke", key_id, "--reason", "终端被盗"]) == 0
+    machines.use("terminal")
+    assert main(["keys", "install", str(tmp_path / "root" / "keys" / "root" / TRUST_FILE)]) == 0
+    config = load_config()
+    preflight(config, create_key=False)
+    running = start_kiosk(config, create_key=False)
+    assert not running.session.view.ready
+    assert "暂停服务" in visible_text(running.window.waiting)
+    assert any(
+        "revoked" in r.getMessage() and "kiosk keys" in r.getMessage() for r in caplog.records
+    )
 
 
 def test_an_edited_pdf_with_an_untouched_qr_is_a_visible_text_mismatch(
