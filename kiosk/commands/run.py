@@ -79,11 +79,13 @@ def _run(args: argparse.Namespace) -> int:
     from kiosk import collector
 
     collector.pause()  # until the kiosk is ready: start-up makes objects, not garbage
+    from PySide6.QtCore import QTimer
+
     from kiosk.app import build_kiosk
     from kiosk.cli import config_from_args
-    from kiosk.ui import lockdown
     from kiosk.ui.launch import qt_app, start_kiosk
     from kiosk.ui.main_window import fit_to_screen
+    from kiosk.ui.probe import PaintWatch
 
     config = config_from_args(args)
     log_to_files(config.data_dir)
@@ -92,12 +94,25 @@ def _run(args: argparse.Namespace) -> int:
     kiosk = build_kiosk(config, font_copies=True)
     running = start_kiosk(kiosk)
     fit_to_screen(running.window, config.ui.fullscreen and not args.windowed)
-    lockdown.install(  # the window may close only while a member of staff is signed in
-        app,
-        running.window,
-        staff_mode=lambda: running.staff.signed_in,
-        recover=lambda: running.session.end("crash"),
-    )
+
+    locked: list[bool] = []
+
+    def lock_down() -> None:  # the window may close only while a member of staff is signed in
+        from kiosk.ui import lockdown  # Qt's key tables: after the first paint, before any work
+
+        if locked:
+            return
+        locked.append(True)
+        lockdown.install(
+            app,
+            running.window,
+            staff_mode=lambda: running.staff.signed_in,
+            recover=lambda: running.session.end("crash"),
+        )
+
+    # installed after start_kiosk's watch, so it runs first: locked down before the worker starts
+    PaintWatch(running.window, lambda: QTimer.singleShot(0, running.window, lock_down))
+    QTimer.singleShot(1000, running.window, lock_down)  # a window that is never painted too
     log.info("kiosk %s starting (reader %s)", config.terminal.id, config.reader.uri)
     try:
         return app.exec()
