@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import json
-import subprocess
-import sys
 import threading
 from pathlib import Path
 
@@ -12,8 +9,7 @@ import pytest
 
 from forms.errors import FontMissingError
 from forms.fonts import SANS_PATH, load_fonts
-
-REPO = Path(__file__).resolve().parents[2]
+from tests.fresh_process import probe_json
 
 # Run in a fresh interpreter: reportlab's font registry is process-wide.
 PROBE = """
@@ -44,15 +40,8 @@ print(json.dumps({"seen": seen, "digests": digests}))
 
 
 def _probe(mode: str) -> dict[str, dict[str, object]]:
-    done = subprocess.run(
-        [sys.executable, "-c", PROBE, mode],
-        cwd=REPO,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=True,
-    )
-    result: dict[str, dict[str, object]] = json.loads(done.stdout)
+    result = probe_json(PROBE, mode)
+    assert isinstance(result, dict)
     return result
 
 

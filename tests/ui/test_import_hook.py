@@ -2,12 +2,7 @@
 
 from __future__ import annotations
 
-import json
-import subprocess
-import sys
-from pathlib import Path
-
-REPO = Path(__file__).resolve().parents[2]
+from tests.fresh_process import probe_json
 
 # Imports what the kiosk's worker imports, after PySide6 (with kiosk.ui first: lightened), then
 # prints the hook's answers and what linecache holds. kiosk.ui itself is left out of "own":
@@ -25,15 +20,8 @@ print(json.dumps({"answers": answers, "held": held}))
 
 
 def _probe(mode: str) -> dict[str, object]:
-    done = subprocess.run(
-        [sys.executable, "-c", PROBE, mode],
-        cwd=REPO,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=True,
-    )
-    result: dict[str, object] = json.loads(done.stdout.strip().splitlines()[-1])
+    result = probe_json(PROBE, mode)
+    assert isinstance(result, dict)
     return result
 
 
