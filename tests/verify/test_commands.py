@@ -11,6 +11,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from pytestqt.qtbot import QtBot
 
 from forms.certified import load_trust
 from forms.district import REQUEST_FILE, TRUST_FILE
@@ -168,6 +169,37 @@ def test_a_kiosk_whose_key_was_revoked_is_out_of_service_and_says_why(
     assert any(
         "revoked" in r.getMessage() and "kiosk keys" in r.getMessage() for r in caplog.records
     )
+
+
+def test_a_kiosk_waiting_for_its_certificate_serves_once_it_is_installed(
+    machines: Machines,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    start_kiosk: StartKiosk,
+    qtbot: QtBot,
+) -> None:
+    """GIVEN a terminal whose installed district bundle does not yet certify its key WHEN its
+    kiosk starts THEN it is out of service; WHEN the certified bundle is then installed THEN the
+    same kiosk becomes ready by itself (its start-up retry), without a restart."""
+    machines.use("root")
+    assert main(["keys", "init-root"]) == 0
+    fingerprint = _out(capsys).split("root fingerprint: ")[1].split()[0]
+    terminal = machines.use("terminal")
+    assert main(["keys", "request"]) == 0
+    root_bundle = tmp_path / "root" / "keys" / "root" / TRUST_FILE
+    assert main(["keys", "install", str(root_bundle), "--root-fingerprint", fingerprint]) == 0
+    _out(capsys)
+    config = load_config()
+    preflight(config, create_key=False)  # key and a bundle are there
+    running = start_kiosk(config, create_key=False)
+    assert running.session.view.out_of_service is not None and not running.session.view.ready
+    machines.use("root")
+    assert main(["keys", "certify", str(terminal / REQUEST_FILE), "--days", "365"]) == 0
+    _out(capsys)
+    machines.use("terminal")
+    assert main(["keys", "install", str(terminal / "WY-DEMO-01.trust.json")]) == 0
+    qtbot.waitUntil(lambda: running.session.view.ready, timeout=20_000)
+    assert "暂停服务" not in visible_text(running.window.waiting)
 
 
 def test_an_edited_pdf_with_an_untouched_qr_is_a_visible_text_mismatch(
