@@ -32,7 +32,6 @@ from forms.key_files import TRUST_FILE as TRUST_FILE
 from forms.keys import (
     ROOT_NAME,
     SigningKey,
-    fingerprint,
     generate,
     load_signing_key,
     raw_public_bytes,
@@ -44,11 +43,15 @@ from forms.signed import (
     TrustError,
     b64,
     expect_type,
-    public_key_from,
     sign,
-    text_field,
 )
-from forms.trust import PURPOSES, KeyCertificate, Revocation, RevocationList, TrustStore
+from forms.trust import (
+    KeyCertificate,
+    Revocation,
+    RevocationList,
+    TrustStore,
+    key_identity,
+)
 
 ISSUED_DIR = "issued"
 REVOCATIONS_FILE = "revocations.json"
@@ -110,22 +113,9 @@ class KeyRequest:
     def parse(cls, signed: Signed) -> KeyRequest:
         """The request in `signed`; TrustError unless the key it names signed it."""
         f = expect_type(signed, "kiosk-key-request")
-        public_key = public_key_from(f.get("public_key"))
-        request = cls(
-            key_id=text_field(f, "key_id"),
-            public_key=public_key,
-            purpose=text_field(f, "purpose"),
-            terminal_id=text_field(f, "terminal_id"),
-            community_code=text_field(f, "community_code"),
-            community=text_field(f, "community"),
-            issuer=text_field(f, "issuer"),
-        )
-        if request.key_id != fingerprint(public_key) or signed.signer != request.key_id:
-            raise TrustError("the request's key id does not match its public key")
-        if not signed.valid_for(public_key):
+        request = cls(**key_identity(f, "request"))
+        if signed.signer != request.key_id or not signed.valid_for(request.public_key):
             raise TrustError("the request is not signed by the key it asks about")
-        if request.purpose not in PURPOSES:
-            raise TrustError(f"unknown purpose {request.purpose!r}")
         return request
 
 

@@ -19,6 +19,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import TypedDict
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
@@ -39,6 +40,38 @@ PURPOSE_DOCUMENTS = "documents"
 PURPOSE_VOIDS = "voids"
 PURPOSES = (PURPOSE_DOCUMENTS, PURPOSE_VOIDS)
 BUNDLE_TYPE = "kiosk-trust"
+
+
+class KeyIdentity(TypedDict):
+    """What a request and a certificate both say of a key: which, for what, whose terminal."""
+
+    key_id: str
+    public_key: Ed25519PublicKey
+    purpose: str
+    terminal_id: str
+    community_code: str
+    community: str
+    issuer: str
+
+
+def key_identity(fields: Mapping[str, object], what: str) -> KeyIdentity:
+    """The key's identity from a signed request's or certificate's fields; TrustError if its
+    key id is not the key's fingerprint or its purpose is unknown (`what` names the paper)."""
+    public_key = public_key_from(fields.get("public_key"))
+    identity = KeyIdentity(
+        key_id=text_field(fields, "key_id"),
+        public_key=public_key,
+        purpose=text_field(fields, "purpose"),
+        terminal_id=text_field(fields, "terminal_id"),
+        community_code=text_field(fields, "community_code"),
+        community=text_field(fields, "community"),
+        issuer=text_field(fields, "issuer"),
+    )
+    if identity["key_id"] != fingerprint(public_key):
+        raise TrustError(f"{what} key_id {identity['key_id']} does not match its public key")
+    if identity["purpose"] not in PURPOSES:
+        raise TrustError(f"unknown purpose {identity['purpose']!r}")
+    return identity
 
 
 @dataclass(frozen=True)
@@ -66,26 +99,14 @@ class KeyCertificate:
     def parse(cls, signed: Signed) -> KeyCertificate:
         """The certificate in `signed` (its signature is checked by TrustStore.add_certificate)."""
         f = expect_type(signed, "kiosk-certificate")
-        public_key = public_key_from(f.get("public_key"))
-        cert = cls(
-            key_id=text_field(f, "key_id"),
-            public_key=public_key,
-            purpose=text_field(f, "purpose"),
-            terminal_id=text_field(f, "terminal_id"),
-            community_code=text_field(f, "community_code"),
-            community=text_field(f, "community"),
-            issuer=text_field(f, "issuer"),
+        return cls(
+            **key_identity(f, "certificate"),
             not_before=date_field(f, "not_before"),
             not_after=date_field(f, "not_after"),
             root_id=text_field(f, "signer"),
             demo=f.get("demo") is True,
             signed=signed,
         )
-        if cert.key_id != fingerprint(public_key):
-            raise TrustError(f"certificate key_id {cert.key_id} does not match its public key")
-        if cert.purpose not in PURPOSES:
-            raise TrustError(f"unknown purpose {cert.purpose!r}")
-        return cert
 
 
 @dataclass(frozen=True)
