@@ -3,7 +3,7 @@ marked 补打 n) and 作废. A voided paper (or one awaiting review, or rejected
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout, QWidget
 
 from kiosk.db.desk import IssuanceRow
@@ -11,7 +11,7 @@ from kiosk.staff.accounts import StaffMember
 from kiosk.staff.desk import IssuanceDesk, Reprinted, status_label
 from kiosk.staff.errors import StaffError, StaffInputError
 from kiosk.staff.reasons import ReprintReason, VoidReason
-from kiosk.ui.staff.parts import Notice, sbutton, set_label, slabel
+from kiosk.ui.staff.parts import case_header, sbutton, set_label
 from kiosk.ui.staff.reasons import reprint_reasons, void_reasons
 from kiosk.ui.staff.services import Services, Staff
 from kiosk.ui.staff.words import bi, both, word
@@ -69,15 +69,8 @@ class IssuanceView(QWidget):
         self.changed = False
         box = QVBoxLayout(self)
         box.setContentsMargins(30, 16, 30, 16)
-        top = QHBoxLayout()
-        self.back = sbutton(bi("back", " "))
-        self.back.clicked.connect(lambda _c=False: self.closed.emit(self.changed))
-        top.addWidget(self.back, 0, Qt.AlignmentFlag.AlignTop)
-        self.info = slabel("", "staffInfo")
-        top.addWidget(self.info, 1)
-        box.addLayout(top)
-        self.notice = Notice()
-        box.addWidget(self.notice)
+        header = case_header(box, lambda: self.closed.emit(self.changed))
+        self.back, self.info, self.notice = header.back, header.info, header.notice
         sides = QHBoxLayout()
         sides.setSpacing(40)
         left, right = QVBoxLayout(), QVBoxLayout()

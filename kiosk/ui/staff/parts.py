@@ -89,6 +89,29 @@ class Notice(QLabel):
         set_label(self, "")
 
 
+@dataclass(frozen=True)
+class CaseHeader:
+    """The top of a staff screen about one case: 返回, what the case is, what just happened."""
+
+    back: QPushButton
+    info: QLabel
+    notice: Notice
+
+
+def case_header(box: QVBoxLayout, on_back: Callable[[], None]) -> CaseHeader:
+    """Add 返回 (top left), the case's info line beside it and a Notice below to `box`."""
+    top = QHBoxLayout()
+    back = sbutton(bi("back", " "))
+    back.clicked.connect(lambda _c=False: on_back())
+    top.addWidget(back, 0, Qt.AlignmentFlag.AlignTop)
+    info = slabel("", "staffInfo")
+    top.addWidget(info, 1)
+    box.addLayout(top)
+    notice = Notice()
+    box.addWidget(notice)
+    return CaseHeader(back, info, notice)
+
+
 KEY_TEXT = {"back": ("⌫", "delete"), "clear": ("清除 Clear", "clear")}  # shown, said
 
 

@@ -7,14 +7,14 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout, QWidget
 
 from kiosk.review import ReviewCase
 from kiosk.staff.accounts import StaffMember
 from kiosk.ui.input_base import InputWidget
 from kiosk.ui.inputs import input_widget
-from kiosk.ui.staff.parts import Notice, error_words, sbutton, set_label, slabel
+from kiosk.ui.staff.parts import case_header, error_words, sbutton, set_label, slabel
 from kiosk.ui.staff.reasons import reject_reasons
 from kiosk.ui.staff.services import Services, Staff
 from kiosk.ui.staff.words import bi, word
@@ -68,15 +68,8 @@ class CaseView(QWidget):
         self.inputs: dict[str, InputWidget] = {}
         box = QVBoxLayout(self)
         box.setContentsMargins(30, 12, 30, 12)
-        top = QHBoxLayout()
-        self.back = sbutton(bi("back", " "))
-        self.back.clicked.connect(lambda _c=False: self.closed.emit(self.changed))
-        top.addWidget(self.back, 0, Qt.AlignmentFlag.AlignTop)
-        self.info = slabel("", "staffInfo")
-        top.addWidget(self.info, 1)
-        box.addLayout(top)
-        self.notice = Notice()
-        box.addWidget(self.notice)
+        header = case_header(box, lambda: self.closed.emit(self.changed))
+        self.back, self.info, self.notice = header.back, header.info, header.notice
         sides = QHBoxLayout()
         sides.setSpacing(40)
         left = QVBoxLayout()
