@@ -4,13 +4,13 @@ the worker after the first paint, and the Kiosk that starts, retries and stops i
 from __future__ import annotations
 
 import logging
-import subprocess
 import threading
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import TYPE_CHECKING
 
+from kiosk import collector
 from kiosk.app import Core, build_core
 from kiosk.config import Config
 from kiosk.errors import KioskError, RecordError
@@ -18,6 +18,8 @@ from kiosk.messages import DATABASE_LOST, OUT_OF_SERVICE
 from kiosk.view import Draft, Preview
 
 if TYPE_CHECKING:
+    import subprocess
+
     from card_reader.base import Reader
     from card_reader.emulators import EmulatorController
     from card_reader.qt import ReaderBridge
@@ -181,8 +183,6 @@ class Kiosk:
     def stop(self) -> None:
         """Stop threads and timers and release devices and the database. A start-up retry
         still pending, or a preparation finishing after this, starts nothing."""
-        from kiosk import collector
-
         self._stopped = True
         collector.resume()
         self.session.shutdown()
@@ -203,7 +203,6 @@ class Kiosk:
         self.jobs.submit(self.backend.prepare, self._ready, self._not_ready)
 
     def _ready(self, core: Core) -> None:
-        from kiosk import collector
         from kiosk.devices import PrinterMonitor
 
         if self._stopped:
@@ -269,8 +268,6 @@ class Kiosk:
 
     def _not_ready(self, exc: Exception) -> None:
         from PySide6.QtCore import QTimer
-
-        from kiosk import collector
 
         if self._stopped:
             return
