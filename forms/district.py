@@ -24,8 +24,6 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
-
 from forms.errors import KeyFileError
 from forms.key_files import REQUEST_FILE as REQUEST_FILE
 from forms.key_files import TRUST_FILE as TRUST_FILE
@@ -47,10 +45,10 @@ from forms.signed import (
 )
 from forms.trust import (
     KeyCertificate,
+    KeyIdentity,
     Revocation,
     RevocationList,
     TrustStore,
-    key_identity,
 )
 
 ISSUED_DIR = "issued"
@@ -98,22 +96,14 @@ def voids_body(serials: frozenset[str] | set[str], now: datetime) -> JsonObject:
 
 
 @dataclass(frozen=True)
-class KeyRequest:
+class KeyRequest(KeyIdentity):
     """A terminal's request for a certificate, its self-signature checked."""
-
-    key_id: str
-    public_key: Ed25519PublicKey
-    purpose: str
-    terminal_id: str
-    community_code: str
-    community: str
-    issuer: str
 
     @classmethod
     def parse(cls, signed: Signed) -> KeyRequest:
         """The request in `signed`; TrustError unless the key it names signed it."""
         f = expect_type(signed, "kiosk-key-request")
-        request = cls(**key_identity(f, "request"))
+        request = cls(**vars(KeyIdentity.read(f, "request")))
         if signed.signer != request.key_id or not signed.valid_for(request.public_key):
             raise TrustError("the request is not signed by the key it asks about")
         return request

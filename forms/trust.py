@@ -19,7 +19,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import TypedDict
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
@@ -42,7 +41,8 @@ PURPOSES = (PURPOSE_DOCUMENTS, PURPOSE_VOIDS)
 BUNDLE_TYPE = "kiosk-trust"
 
 
-class KeyIdentity(TypedDict):
+@dataclass(frozen=True)
+class KeyIdentity:
     """What a request and a certificate both say of a key: which, for what, whose terminal."""
 
     key_id: str
@@ -53,38 +53,31 @@ class KeyIdentity(TypedDict):
     community: str
     issuer: str
 
-
-def key_identity(fields: Mapping[str, object], what: str) -> KeyIdentity:
-    """The key's identity from a signed request's or certificate's fields; TrustError if its
-    key id is not the key's fingerprint or its purpose is unknown (`what` names the paper)."""
-    public_key = public_key_from(fields.get("public_key"))
-    identity = KeyIdentity(
-        key_id=text_field(fields, "key_id"),
-        public_key=public_key,
-        purpose=text_field(fields, "purpose"),
-        terminal_id=text_field(fields, "terminal_id"),
-        community_code=text_field(fields, "community_code"),
-        community=text_field(fields, "community"),
-        issuer=text_field(fields, "issuer"),
-    )
-    if identity["key_id"] != fingerprint(public_key):
-        raise TrustError(f"{what} key_id {identity['key_id']} does not match its public key")
-    if identity["purpose"] not in PURPOSES:
-        raise TrustError(f"unknown purpose {identity['purpose']!r}")
-    return identity
+    @staticmethod
+    def read(fields: Mapping[str, object], what: str) -> KeyIdentity:
+        """The identity in a signed request's or certificate's fields; TrustError if the key id
+        is not the key's fingerprint or the purpose is unknown (`what` names the paper)."""
+        public_key = public_key_from(fields.get("public_key"))
+        identity = KeyIdentity(
+            key_id=text_field(fields, "key_id"),
+            public_key=public_key,
+            purpose=text_field(fields, "purpose"),
+            terminal_id=text_field(fields, "terminal_id"),
+            community_code=text_field(fields, "community_code"),
+            community=text_field(fields, "community"),
+            issuer=text_field(fields, "issuer"),
+        )
+        if identity.key_id != fingerprint(public_key):
+            raise TrustError(f"{what} key_id {identity.key_id} does not match its public key")
+        if identity.purpose not in PURPOSES:
+            raise TrustError(f"unknown purpose {identity.purpose!r}")
+        return identity
 
 
 @dataclass(frozen=True)
-class KeyCertificate:
+class KeyCertificate(KeyIdentity):
     """The root's word that one key belongs to one terminal of one community, for a while."""
 
-    key_id: str
-    public_key: Ed25519PublicKey
-    purpose: str
-    terminal_id: str
-    community_code: str
-    community: str
-    issuer: str
     not_before: date
     not_after: date
     root_id: str
@@ -100,7 +93,7 @@ class KeyCertificate:
         """The certificate in `signed` (its signature is checked by TrustStore.add_certificate)."""
         f = expect_type(signed, "kiosk-certificate")
         return cls(
-            **key_identity(f, "certificate"),
+            **vars(KeyIdentity.read(f, "certificate")),
             not_before=date_field(f, "not_before"),
             not_after=date_field(f, "not_after"),
             root_id=text_field(f, "signer"),
