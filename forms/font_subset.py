@@ -14,6 +14,7 @@ of its own, because fontTools holds the whole source face in memory while it wor
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
@@ -55,8 +56,10 @@ def base_characters() -> str:
     return gb2312_characters() + "".join(chr(c) for lo, hi in ranges for c in range(lo, hi + 1))
 
 
+@functools.cache
 def layout_text() -> str:
-    """The characters of the layouts' source: every label they print themselves is in there."""
+    """The characters of the layouts' source: every label they print themselves is in there
+    (read once per process: the installed package does not change under it)."""
     return "".join(path.read_text(encoding="utf-8") for path in sorted(LAYOUTS.glob("*.py")))
 
 

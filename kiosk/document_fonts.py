@@ -34,8 +34,12 @@ def _plans(config: Config) -> list[font_subset.SubsetPlan]:
 
 def copies_current(config: Config) -> bool:
     """True when both copies are built for these fonts, this catalogue and these layouts."""
+    return _current(config, _plans(config))
+
+
+def _current(config: Config, plans: list[font_subset.SubsetPlan]) -> bool:
     try:
-        return font_subset.current(_plans(config), copies_dir(config))
+        return font_subset.current(plans, copies_dir(config))
     except OSError:  # a font file gone: load_fonts names the package
         return False
 
@@ -44,9 +48,10 @@ def load_document_fonts(config: Config) -> FontSet:
     """The lean copies (falling back on the whole faces per document) if current, else the
     whole faces. FontMissingError if a font package is missing."""
     whole = load_fonts()
-    if not copies_current(config):
+    plans = _plans(config)  # the catalogue read and hashed once
+    if not _current(config, plans):
         return whole
-    song, sans = (plan.dest for plan in _plans(config))
+    song, sans = (plan.dest for plan in plans)
     return load_fonts(song, sans, whole=whole)
 
 
